@@ -1,0 +1,170 @@
+import { timingSafeEqual } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import type { Clock } from '../clock.ts';
+import type { ClientAuthMethod } from '../config/types.ts';
+import { digest, type ClientRegistry, type RegisteredClient } from './client-registry.ts';
+import { OAuthError } from './oauth-error.ts';
+import type { ReplayCache } from './replay-cache.ts';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** RFC 7523 / RFC 8725: asymmetric algorithms only; never `none`, never HMAC with a public key. */
+const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export interface ClientCredentialsInput {
+  /** The Authorization header, if any. */
+  authorization: string | undefined;
+  /** Single-valued form parameters (repeats were rejected before). */
+  params: Map<string, string>;
+}
+
+export interface AuthenticationContext {
+  registry: ClientRegistry;
+  clock: Clock;
+  replay: ReplayCache;
+  /** Values a client assertion's `aud` may hold (RFC 7523 §3: the token endpoint URL or the issuer). */
+  audiences: string[];
+}
+
+export interface AuthenticatedClient {
+  client: RegisteredClient;
+  method: ClientAuthMethod;
+}
+
+/**
+ * RFC 6749 §2.3 / RFC 7523 §3 client authentication: client_secret_basic, client_secret_post or
+ * private_key_jwt, exactly one of them. Mirrors oidc-provider's checks (one mechanism, client_id
+ * consistency, assertion type, replay) with secrets compared in constant time.
+ * @throws OAuthError invalid_request for a malformed attempt, invalid_client for a failed one.
+ */
+export async function authenticateClient(input: ClientCredentialsInput, context: AuthenticationContext): Promise<AuthenticatedClient> {
+  const { params } = input;
+  const assertion = params.get('client_assertion');
+  const postSecret = params.get('client_secret');
+  const used = [input.authorization !== undefined, assertion !== undefined, postSecret !== undefined].filter(Boolean).length;
+  if (used > 1) {
+    throw new OAuthError('invalid_request', 'client authentication must only be provided using one mechanism');
+  }
+
+  if (input.authorization !== undefined) {
+    const { clientId, secret } = parseBasic(input.authorization);
+    const paramId = params.get('client_id');
+    if (paramId !== undefined && paramId !== clientId) throw new OAuthError('invalid_request', 'client_id mismatch between the form and the Authorization header');
+    const client = findClient(context.registry, clientId, 'Basic');
+    checkSecret(client, secret, 'Basic');
+    return { client, method: 'client_secret_basic' };
+  }
+
+  if (postSecret !== undefined) {
+    const clientId = params.get('client_id');
+    if (!clientId) throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
+    const client = findClient(context.registry, clientId);
+    checkSecret(client, postSecret);
+    return { client, method: 'client_secret_post' };
+  }
+
+  if (assertion !== undefined) {
+    return { client: await verifyAssertion(assertion, params, context), method: 'private_key_jwt' };
+  }
+
+  const clientId = params.get('client_id');
+  throw new OAuthError('invalid_client', 'no client authentication was provided: send HTTP Basic credentials, client_secret, or a client_assertion', {
+    reason: clientId ? `client ${clientId} sent no credentials` : 'no client authentication in the request',
+  });
+}
+
+function parseBasic(header: string): { clientId: string; secret: string } {
+  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
+  if (!match?.[1]) {
+    throw new OAuthError('invalid_request', 'the Authorization header must be "Basic " followed by base64(client_id:client_secret)');
+  }
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) throw new OAuthError('invalid_request', 'the Basic credentials must be client_id:client_secret (no colon found)');
+  try {
+    // RFC 6749 §2.3.1: both halves are application/x-www-form-urlencoded before base64.
+    const clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
+    const secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, '%20'));
+    if (!clientId || !secret) throw new OAuthError('invalid_request', 'the Basic credentials have an empty client_id or client_secret');
+    return { clientId, secret };
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    throw new OAuthError('invalid_request', 'client_id and client_secret in the Authorization header are not properly form-encoded');
+  }
+}
+
+function findClient(registry: ClientRegistry, clientId: string, challenge?: 'Basic'): RegisteredClient {
+  const client = registry.get(clientId);
+  if (!client) throw new OAuthError('invalid_client', 'client authentication failed', { challenge, reason: `unknown client ${clientId}` });
+  return client;
+}
+
+function checkSecret(client: RegisteredClient, secret: string, challenge?: 'Basic'): void {
+  if (!client.secretDigest || client.authMethod === 'private_key_jwt') {
+    throw new OAuthError('invalid_client', 'client authentication failed', {
+      challenge,
+      reason: `client ${client.id} is registered for ${client.authMethod}, not a client secret`,
+    });
+  }
+  // Digests have equal length whatever the input, so the comparison time reveals nothing.
+  if (!timingSafeEqual(client.secretDigest, digest(secret))) {
+    throw new OAuthError('invalid_client', 'client authentication failed', { challenge, reason: `wrong client secret for client ${client.id}` });
+  }
+}
+
+async function verifyAssertion(assertion: string, params: Map<string, string>, context: AuthenticationContext): Promise<RegisteredClient> {
+  const type = params.get('client_assertion_type');
+  if (type !== JWT_BEARER) {
+    throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER}`);
+  }
+  const subject = unverifiedSubject(assertion);
+  const paramId = params.get('client_id');
+  if (paramId !== undefined && paramId !== subject) throw new OAuthError('invalid_request', 'client_id does not match the client_assertion sub');
+  const client = findClient(context.registry, subject);
+  if (client.authMethod !== 'private_key_jwt' || !client.assertionKeys) {
+    throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client ${client.id} is registered for ${client.authMethod}, not private_key_jwt` });
+  }
+  const now = context.clock.nowSeconds();
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(assertion, client.assertionKeys, {
+      algorithms: ASSERTION_ALGORITHMS,
+      issuer: client.id,
+      subject: client.id,
+      audience: context.audiences,
+      requiredClaims: ['exp'],
+      currentDate: new Date(now * 1000),
+    }));
+  } catch (error) {
+    throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client_assertion of ${client.id} rejected: ${assertionProblem(error)}` });
+  }
+  // RFC 7523 §3 item 7: a jti may only be used once while the assertion is valid.
+  if (typeof payload.jti === 'string') {
+    if (!context.replay.add(`${client.id}:${payload.jti}`, payload.exp ?? now, now)) {
+      throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client_assertion jti ${payload.jti} of ${client.id} was already used` });
+    }
+  }
+  return client;
+}
+
+function unverifiedSubject(assertion: string): string {
+  const parts = assertion.split('.');
+  let sub: unknown;
+  try {
+    sub = (JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+  } catch {
+    throw new OAuthError('invalid_request', 'client_assertion is not a JWT');
+  }
+  if (parts.length !== 3 || typeof sub !== 'string' || !sub) {
+    throw new OAuthError('invalid_request', 'client_assertion must be a signed JWT whose sub is the client_id');
+  }
+  return sub;
+}
+
+function assertionProblem(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'it has expired (exp is in the past of the server clock)';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} is invalid (${error.reason})`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify with the registered keys';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'its algorithm is not allowed (asymmetric algorithms only)';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no registered key matches its kid/alg';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,34 @@
+import { BodyError, parseForm, readBody } from '../http/read-body.ts';
+import type { HttpContext } from '../http/types.ts';
+import { OAuthError } from './oauth-error.ts';
+
+/**
+ * Reads an OAuth form POST (token, introspection, revocation): POST only, form-encoded,
+ * within the size limit, and every parameter at most once (RFC 6749 §3.1).
+ * @returns single-valued parameters.
+ */
+export async function readFormRequest(ctx: HttpContext, limit: number): Promise<Map<string, string>> {
+  if (ctx.method !== 'POST') {
+    ctx.set('allow', 'POST');
+    throw new OAuthError('invalid_request', `this endpoint only accepts POST, not ${ctx.method}`, { status: 405 });
+  }
+  if (!ctx.is('application/x-www-form-urlencoded')) {
+    const type = ctx.get('content-type') || 'none';
+    throw new OAuthError('invalid_request', `the body must be application/x-www-form-urlencoded (Content-Type was ${type})`);
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(ctx.req, limit);
+  } catch (error) {
+    if (error instanceof BodyError) throw new OAuthError('invalid_request', error.message, { status: error.status });
+    throw new OAuthError('invalid_request', 'the request body could not be read');
+  }
+  const form = parseForm(body);
+  const params = new Map<string, string>();
+  for (const [key, values] of form) {
+    if (values.length > 1) throw new OAuthError('invalid_request', `parameter ${key} must only be provided once`);
+    params.set(key, values[0] as string);
+  }
+  ctx.state.entry.params = [...params.keys()];
+  return params;
+}

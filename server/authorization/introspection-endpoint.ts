@@ -1,0 +1,51 @@
+import type { ServerContext } from '../context.ts';
+import type { HttpContext } from '../http/types.ts';
+import { verifyAccessToken } from '../resource/verify-access-token.ts';
+import { authenticateClient } from './client-authentication.ts';
+import { readFormRequest } from './form-request.ts';
+import { OAuthError } from './oauth-error.ts';
+import { sendJson, withOAuthErrors } from './respond.ts';
+
+/** Client authentication for introspection and revocation: the same rules as the token endpoint. */
+export async function authenticateCaller(ctx: HttpContext, server: ServerContext, params: Map<string, string>) {
+  const { client } = await authenticateClient(
+    { authorization: ctx.get('authorization') || undefined, params },
+    { registry: server.clients, clock: server.clock, replay: server.replay, audiences: [server.urls.tokenUrl, server.urls.issuer, server.urls.baseUrl, `${server.urls.baseUrl}${ctx.path}`] },
+  );
+  ctx.state.entry.clientId = client.id;
+  if (!client.active) {
+    throw new OAuthError('invalid_client', `the OAuth client app ${client.id} is inactive`, { idcsDescription: 'The OAuth Client app is inactive.' });
+  }
+  return client;
+}
+
+export function requireToken(params: Map<string, string>): string {
+  const token = params.get('token');
+  if (!token) throw new OAuthError('invalid_request', 'missing required parameter token');
+  return token;
+}
+
+/**
+ * RFC 7662 introspection of the tokens this server issued. Any authenticated client may ask;
+ * an expired, revoked, foreign or garbled token is simply `{"active": false}` (§2.2).
+ */
+export function introspectionEndpoint(server: ServerContext) {
+  return (ctx: HttpContext) =>
+    withOAuthErrors(ctx, server, async () => {
+      const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);
+      await authenticateCaller(ctx, server, params);
+      const token = requireToken(params);
+      const result = await verifyAccessToken(token, server);
+      const entry = ctx.state.entry;
+      entry.decision = 'served';
+      const claims = result.ok ? result.claims : result.unverified;
+      if (typeof claims?.jti === 'string') entry.presented = { jti: claims.jti, exp: typeof claims.exp === 'number' ? claims.exp : undefined };
+      if (!result.ok) {
+        entry.reason = `token inactive: ${result.description}`;
+        sendJson(ctx, server, { active: false });
+        return;
+      }
+      entry.reason = 'token active';
+      sendJson(ctx, server, server.profile.introspection(result.claims));
+    });
+}

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import type { KeyRing } from '../keys/key-ring.ts';
+import { signJwt } from '../keys/sign-jwt.ts';
+import type { AccessTokenFacts, Profile } from '../profiles/profile.ts';
+
+export interface IssuedToken {
+  value: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  kid: string;
+  claims: Record<string, unknown>;
+}
+
+/** Signs an access token in the profile's shape with the ring's current key. */
+export function issueAccessToken(
+  facts: Omit<AccessTokenFacts, 'jti'> & { jti?: string },
+  profile: Profile,
+  keys: KeyRing,
+): IssuedToken {
+  const jti = facts.jti ?? randomBytes(16).toString('hex');
+  const key = keys.current;
+  const claims = profile.tokenClaims({ ...facts, jti });
+  return { value: signJwt(profile.tokenHeader(key), claims, key), jti, iat: facts.iat, exp: facts.exp, kid: key.kid, claims };
+}

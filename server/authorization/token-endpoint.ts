@@ -1,0 +1,106 @@
+import type { ServerContext } from '../context.ts';
+import type { HttpContext } from '../http/types.ts';
+import { authenticateClient, type AuthenticatedClient } from './client-authentication.ts';
+import { readFormRequest } from './form-request.ts';
+import { issueAccessToken } from './issue-access-token.ts';
+import { OAuthError } from './oauth-error.ts';
+import { sendJson, withOAuthErrors } from './respond.ts';
+import { decideScope } from './scope-request.ts';
+
+const SUPPORTED_GRANTS = new Set(['client_credentials']);
+
+/**
+ * POST token endpoint: a pipeline of named steps, each of which may end the request with an
+ * OAuth error, so a stack trace (and the journal's reason) reads like the protocol.
+ */
+export function tokenEndpoint(server: ServerContext) {
+  return (ctx: HttpContext) =>
+    withOAuthErrors(ctx, server, async () => {
+      const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);
+      noteRequest(ctx, params);
+      const grantType = requireGrantType(params);
+      const authenticated = await authenticate(ctx, server, params);
+      requireActive(authenticated);
+      requireGrantAllowed(authenticated, grantType);
+      clientCredentialsGrant(ctx, server, authenticated, params);
+    });
+}
+
+function noteRequest(ctx: HttpContext, params: Map<string, string>): void {
+  const entry = ctx.state.entry;
+  entry.grantType = params.get('grant_type');
+  entry.scope = params.get('scope');
+  entry.clientId = params.get('client_id');
+}
+
+function requireGrantType(params: Map<string, string>): string {
+  const grantType = params.get('grant_type');
+  if (!grantType) throw new OAuthError('invalid_request', 'missing required parameter grant_type');
+  if (!SUPPORTED_GRANTS.has(grantType)) {
+    throw new OAuthError('unsupported_grant_type', `unsupported grant_type ${grantType}; this server supports ${[...SUPPORTED_GRANTS].join(', ')}`);
+  }
+  return grantType;
+}
+
+async function authenticate(ctx: HttpContext, server: ServerContext, params: Map<string, string>): Promise<AuthenticatedClient> {
+  const authenticated = await authenticateClient(
+    { authorization: ctx.get('authorization') || undefined, params },
+    {
+      registry: server.clients,
+      clock: server.clock,
+      replay: server.replay,
+      audiences: [server.urls.tokenUrl, server.urls.issuer, server.urls.baseUrl],
+    },
+  );
+  ctx.state.entry.clientId = authenticated.client.id;
+  return authenticated;
+}
+
+function requireActive({ client }: AuthenticatedClient): void {
+  if (!client.active) {
+    throw new OAuthError('invalid_client', `the OAuth client app ${client.id} is inactive; activate it to get tokens`, {
+      idcsDescription: 'The OAuth Client app is inactive.',
+      reason: `client ${client.id} is deactivated`,
+    });
+  }
+}
+
+function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string): void {
+  if (!(client.grants as string[]).includes(grantType)) {
+    throw new OAuthError('unauthorized_client', `the client is not allowed to use the ${grantType} grant`, {
+      reason: `client ${client.id} is allowed ${client.grants.join(', ')}, not ${grantType}`,
+    });
+  }
+}
+
+function clientCredentialsGrant(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, params: Map<string, string>): void {
+  const { config, profile, clock, keys } = server;
+  const decision = decideScope(params.get('scope'), client, config.resources, config.profile, params.get('resource'));
+  const baseTtl = client.accessTokenTtl ?? decision.resource.accessTokenTtl;
+  const ttl = decision.expiry === undefined ? baseTtl : Math.min(decision.expiry, baseTtl);
+  const iat = clock.nowSeconds();
+  const token = issueAccessToken(
+    {
+      issuer: server.urls.issuer,
+      clientId: client.id,
+      clientName: client.name,
+      tenant: config.tenant,
+      audience: decision.audience,
+      scopes: decision.scopes,
+      iat,
+      exp: iat + ttl,
+      grantType: 'client_credentials',
+      subject: client.id,
+      subjectType: 'client',
+    },
+    profile,
+    keys,
+  );
+  const entry = ctx.state.entry;
+  entry.decision = 'issued';
+  entry.grantedScope = decision.scopes.join(' ');
+  entry.issued = { jti: token.jti, clientId: client.id, iat: token.iat, exp: token.exp, kid: token.kid };
+  entry.reason = `issued a ${ttl}s token for ${decision.audience} (${entry.grantedScope}) to ${client.id}`;
+  // IDCS answers exactly these three members, in this order, for client_credentials.
+  sendJson(ctx, server, { access_token: token.value, token_type: 'Bearer', expires_in: ttl });
+}

@@ -1,0 +1,98 @@
+/**
+ * The server's virtual clock: real time plus an offset, or frozen at an instant.
+ *
+ * Token `iat`/`exp`, every validation in the mock API and every journal entry read it, so a
+ * scenario can move time without touching the process clock (`Date` is never patched).
+ */
+export interface ClockState {
+  /** Virtual now, in epoch seconds (fractional). */
+  now: number;
+  /** Virtual minus real time, in seconds. */
+  offset: number;
+  frozen: boolean;
+}
+
+export interface Clock {
+  /** Virtual now in epoch milliseconds. */
+  nowMs(): number;
+  /** Virtual now in whole epoch seconds, as JWT `iat`/`exp` use. */
+  nowSeconds(): number;
+  advance(seconds: number): ClockState;
+  /** Jump to an instant (epoch seconds, or a Date). A frozen clock stays frozen there. */
+  set(time: number | Date): ClockState;
+  freeze(): ClockState;
+  resume(): ClockState;
+  state(): ClockState;
+  /** Called after every change, with the new state. Returns an unsubscribe function. */
+  onChange(listener: (state: ClockState) => void): () => void;
+}
+
+export interface ClockOptions {
+  /** Source of real time in epoch milliseconds; defaults to `Date.now`. */
+  realNow?: () => number;
+  /** Start at this virtual instant (epoch seconds) instead of real now. */
+  start?: number;
+  /** Start frozen. */
+  frozen?: boolean;
+}
+
+export function createClock(options: ClockOptions = {}): Clock {
+  const realNow = options.realNow ?? Date.now;
+  let offsetMs = options.start === undefined ? 0 : options.start * 1000 - realNow();
+  // While frozen, virtual time is this instant; offset is recomputed on resume so time continues from it.
+  let frozenAtMs: number | undefined = options.frozen ? realNow() + offsetMs : undefined;
+  const listeners = new Set<(state: ClockState) => void>();
+
+  const nowMs = (): number => frozenAtMs ?? realNow() + offsetMs;
+
+  const state = (): ClockState => {
+    const now = nowMs();
+    return { now: now / 1000, offset: (now - realNow()) / 1000, frozen: frozenAtMs !== undefined };
+  };
+
+  const changed = (): ClockState => {
+    const current = state();
+    for (const listener of listeners) listener(current);
+    return current;
+  };
+
+  return {
+    nowMs,
+    nowSeconds: () => Math.floor(nowMs() / 1000),
+    advance(seconds) {
+      assertFiniteSeconds(seconds, 'seconds');
+      if (frozenAtMs !== undefined) frozenAtMs += seconds * 1000;
+      else offsetMs += seconds * 1000;
+      return changed();
+    },
+    set(time) {
+      const targetMs = time instanceof Date ? time.getTime() : time * 1000;
+      assertFiniteSeconds(targetMs, 'time');
+      if (frozenAtMs !== undefined) frozenAtMs = targetMs;
+      else offsetMs = targetMs - realNow();
+      return changed();
+    },
+    freeze() {
+      frozenAtMs ??= nowMs();
+      return changed();
+    },
+    resume() {
+      if (frozenAtMs !== undefined) {
+        offsetMs = frozenAtMs - realNow();
+        frozenAtMs = undefined;
+      }
+      return changed();
+    },
+    state,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function assertFiniteSeconds(value: number, name: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
+  }
+}

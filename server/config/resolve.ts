@@ -1,0 +1,212 @@
+import type { z } from 'zod';
+import { DEFAULTS, EMBEDDED_CONFIG } from './defaults.ts';
+import { ConfigError, formatPath, type ConfigIssue } from './errors.ts';
+import { configSchema, type ParsedConfig, type UnderstudyConfig } from './schema.ts';
+import type { ResolvedClient, ResolvedConfig, ResolvedResource, ResolvedRoute, ScopeGrant } from './types.ts';
+
+export interface ResolveOptions {
+  /** Where the config came from, for error messages. Default: "configuration". */
+  source?: string;
+  /** Start from the embedded default config (top-level sections of `config` replace it). Default: true. */
+  embedded?: boolean;
+}
+
+/**
+ * Validates a user configuration and returns the fully-populated shape. Top-level sections the
+ * user omits come from the embedded configuration, so a file that only lists clients still
+ * has the demo resources and API routes.
+ * @throws ConfigError naming every bad field with its dotted path.
+ */
+export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOptions = {}): ResolvedConfig {
+  const source = options.source ?? 'configuration';
+  const parsed = parseConfig(config, source);
+  const base = options.embedded === false ? {} : parseConfig(EMBEDDED_CONFIG, 'embedded configuration');
+  const merged: ParsedConfig = {
+    ...base,
+    ...parsed,
+    api: { ...base.api, ...parsed.api },
+  };
+  const issues: ConfigIssue[] = [];
+
+  const profile = merged.profile ?? DEFAULTS.profile;
+  const algorithm = profile === 'idcs' ? 'RS256' : (merged.algorithm ?? DEFAULTS.algorithm);
+  if (profile === 'idcs' && merged.algorithm !== undefined && merged.algorithm !== 'RS256') {
+    issues.push({ path: 'algorithm', message: 'the idcs profile signs with RS256 only, as IDCS does; use profile "rfc9068" for ES256', value: merged.algorithm });
+  }
+  const accessTokenTtl = merged.accessTokenTtl ?? DEFAULTS.accessTokenTtl;
+
+  const resources = resolveResources(merged.resources ?? [], accessTokenTtl, issues);
+  const clients = resolveClients(merged.clients ?? [], resources, issues);
+  const routes = resolveRoutes(merged.api?.routes ?? [], resources, issues);
+
+  if (issues.length > 0) throw new ConfigError(source, issues);
+
+  return {
+    profile,
+    issuer: merged.issuer ?? (profile === 'idcs' ? DEFAULTS.idcsIssuer : undefined),
+    tenant: merged.tenant ?? DEFAULTS.tenant,
+    algorithm,
+    accessTokenTtl,
+    refreshTokenTtl: merged.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl,
+    leeway: merged.leeway ?? DEFAULTS.leeway,
+    jwksPublic: merged.jwks?.public ?? DEFAULTS.jwksPublic,
+    keys: merged.keys ?? [],
+    resources,
+    clients,
+    users: merged.users ?? [],
+    api: { realm: merged.api?.realm ?? DEFAULTS.realm, routes },
+    journal: { capacity: merged.journal?.capacity ?? DEFAULTS.journalCapacity, file: merged.journal?.file },
+    control: { adminToken: merged.control?.adminToken },
+    server: {
+      host: merged.server?.host ?? DEFAULTS.host,
+      port: merged.server?.port ?? DEFAULTS.port,
+      maxBodyBytes: merged.server?.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    },
+  };
+}
+
+function parseConfig(config: unknown, source: string): ParsedConfig {
+  const result = configSchema.safeParse(config);
+  if (!result.success) throw new ConfigError(source, result.error.issues.map((issue) => toConfigIssue(issue, config)));
+  return result.data;
+}
+
+function toConfigIssue(issue: z.core.$ZodIssue, root: unknown): ConfigIssue {
+  const path = formatPath(issue.path);
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the JSON Schema (understudy schema config)`;
+  } else if (issue.code === 'invalid_value' && 'values' in issue) {
+    message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return { path, message, value: issue.code === 'unrecognized_keys' ? undefined : valueAt(root, issue.path) };
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function resolveResources(resources: NonNullable<ParsedConfig['resources']>, ttl: number, issues: ConfigIssue[]): ResolvedResource[] {
+  const seen = new Set<string>();
+  return resources.map((resource, index) => {
+    if (seen.has(resource.audience)) {
+      issues.push({ path: `resources[${index}].audience`, message: 'two resources share this audience; each resource needs its own', value: resource.audience });
+    }
+    seen.add(resource.audience);
+    return {
+      name: resource.name ?? resource.audience,
+      audience: resource.audience,
+      scopes: [...new Set(resource.scopes)],
+      accessTokenTtl: resource.accessTokenTtl ?? ttl,
+    };
+  });
+}
+
+/**
+ * Finds which resource a scope string names: the fully-qualified IDCS form "<audience><scope>"
+ * (no separator), or a bare scope that exactly one resource defines.
+ */
+export function findScopeGrant(value: string, resources: readonly ResolvedResource[]): ScopeGrant | ScopeGrant[] | undefined {
+  for (const resource of resources) {
+    if (value.startsWith(resource.audience)) {
+      const scope = value.slice(resource.audience.length);
+      if (resource.scopes.includes(scope)) return { audience: resource.audience, scope };
+    }
+  }
+  const owners = resources.filter((r) => r.scopes.includes(value)).map((r) => ({ audience: r.audience, scope: value }));
+  if (owners.length === 1) return owners[0];
+  return owners.length > 1 ? owners : undefined;
+}
+
+function resolveClients(clients: NonNullable<ParsedConfig['clients']>, resources: ResolvedResource[], issues: ConfigIssue[]): ResolvedClient[] {
+  const seen = new Set<string>();
+  return clients.map((client, index) => {
+    const at = `clients[${index}]`;
+    if (seen.has(client.id)) issues.push({ path: `${at}.id`, message: 'duplicate client id', value: client.id });
+    seen.add(client.id);
+    return resolveClient(client, resources, issues, at);
+  });
+}
+
+/** Resolves one client (also used by the control API's `POST /_understudy/clients`). */
+export function resolveClient(
+  client: NonNullable<ParsedConfig['clients']>[number],
+  resources: readonly ResolvedResource[],
+  issues: ConfigIssue[],
+  at: string,
+): ResolvedClient {
+  const authMethod = client.authMethod ?? (client.jwks && !client.secret ? 'private_key_jwt' : 'client_secret_basic');
+  if (authMethod === 'private_key_jwt' && !client.jwks) {
+    issues.push({ path: `${at}.jwks`, message: 'a private_key_jwt client needs "jwks" with its public key(s)' });
+  }
+  if (authMethod !== 'private_key_jwt' && !client.secret) {
+    issues.push({ path: `${at}.secret`, message: `a ${authMethod} client needs a "secret" (or give "jwks" and authMethod "private_key_jwt")` });
+  }
+  let granted: ScopeGrant[];
+  if (client.scopes === undefined) {
+    granted = resources.flatMap((r) => r.scopes.map((scope) => ({ audience: r.audience, scope })));
+  } else {
+    granted = [];
+    client.scopes.forEach((value, i) => {
+      const found = findScopeGrant(value, resources);
+      if (found === undefined) {
+        issues.push({
+          path: `${at}.scopes[${i}]`,
+          message: `no resource defines this scope; known: ${resources.flatMap((r) => r.scopes.map((s) => `${r.audience}${s}`)).join(', ') || '(no resources configured)'}`,
+          value,
+        });
+      } else if (Array.isArray(found)) {
+        issues.push({
+          path: `${at}.scopes[${i}]`,
+          message: `ambiguous: defined by ${found.map((g) => g.audience).join(' and ')}; write it fully-qualified as "<audience><scope>"`,
+          value,
+        });
+      } else {
+        granted.push(found);
+      }
+    });
+  }
+  return {
+    id: client.id,
+    secret: client.secret,
+    name: client.name ?? client.id,
+    active: client.active ?? true,
+    grants: client.grants ?? ['client_credentials'],
+    scopes: granted,
+    authMethod,
+    jwks: client.jwks as ResolvedClient['jwks'],
+    accessTokenTtl: client.accessTokenTtl,
+  };
+}
+
+function resolveRoutes(routes: NonNullable<NonNullable<ParsedConfig['api']>['routes']>, resources: ResolvedResource[], issues: ConfigIssue[]): ResolvedRoute[] {
+  return routes.map((route, index) => {
+    const method = route.method ?? 'GET';
+    if (route.audience !== undefined && !resources.some((r) => r.audience === route.audience)) {
+      issues.push({ path: `api.routes[${index}].audience`, message: `not the audience of any resource (${resources.map((r) => r.audience).join(', ')})`, value: route.audience });
+    }
+    if (route.path.startsWith('/_understudy')) {
+      issues.push({ path: `api.routes[${index}].path`, message: 'paths under /_understudy belong to the control API', value: route.path });
+    }
+    const prefix = route.path.endsWith('*');
+    return {
+      name: route.name ?? `${method} ${route.path}`,
+      method,
+      path: prefix ? route.path.slice(0, -1) : route.path,
+      prefix,
+      scopes: route.scopes ?? [],
+      audience: route.audience,
+      headers: route.headers ?? [],
+      response: {
+        status: route.response?.status ?? 200,
+        headers: route.response?.headers ?? {},
+        body: route.response && 'body' in route.response ? route.response.body : { ok: true },
+      },
+    };
+  });
+}

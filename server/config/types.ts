@@ -1,0 +1,70 @@
+/** The resolved configuration: every field populated. Everything after `resolveConfig()` reads only this. */
+
+export type ProfileName = 'idcs' | 'rfc9068';
+export type SigningAlgorithm = 'RS256' | 'ES256';
+export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/** One scope of one resource that a client may ask for. */
+export interface ScopeGrant {
+  audience: string;
+  scope: string;
+}
+
+export interface ResolvedResource {
+  name: string;
+  audience: string;
+  scopes: string[];
+  accessTokenTtl: number;
+}
+
+export interface ResolvedClient {
+  id: string;
+  secret?: string;
+  name: string;
+  active: boolean;
+  grants: GrantType[];
+  scopes: ScopeGrant[];
+  authMethod: ClientAuthMethod;
+  jwks?: { keys: Record<string, unknown>[] };
+  accessTokenTtl?: number;
+}
+
+export interface ResolvedRoute {
+  name: string;
+  method: string;
+  /** Exact path, or the prefix when `prefix` is true (the config wrote a trailing "*"). */
+  path: string;
+  prefix: boolean;
+  scopes: string[];
+  audience?: string;
+  headers: string[];
+  response: { status: number; headers: Record<string, string>; body: unknown };
+}
+
+export interface ResolvedKey {
+  kid?: string;
+  privateKeyPem: string;
+  certificatePem?: string;
+}
+
+export interface ResolvedConfig {
+  profile: ProfileName;
+  /** Token `iss`; undefined = the server's own base URL (known once it listens). */
+  issuer: string | undefined;
+  tenant: string;
+  algorithm: SigningAlgorithm;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  leeway: number;
+  jwksPublic: boolean;
+  /** Configured keys; empty = the embedded development key (RS256) or a fresh ES256 key. */
+  keys: ResolvedKey[];
+  resources: ResolvedResource[];
+  clients: ResolvedClient[];
+  users: { username: string; password: string }[];
+  api: { realm: string; routes: ResolvedRoute[] };
+  journal: { capacity: number; file: string | undefined };
+  control: { adminToken: string | undefined };
+  server: { host: string; port: number; maxBodyBytes: number };
+}

@@ -1,0 +1,58 @@
+import type { Clock } from './clock.ts';
+import type { ResolvedConfig } from './config/types.ts';
+import type { Journal } from './journal/journal.ts';
+import type { JournalEntryInput } from './journal/types.ts';
+import type { KeyRing } from './keys/key-ring.ts';
+import type { Profile } from './profiles/profile.ts';
+import type { ClientRegistry } from './authorization/client-registry.ts';
+import type { ReplayCache } from './authorization/replay-cache.ts';
+import type { Revocations } from './authorization/revocations.ts';
+
+/** Absolute URLs of the running server. */
+export interface ServerUrls {
+  baseUrl: string;
+  issuer: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  introspectUrl: string;
+  revokeUrl: string;
+  discoveryUrl: string;
+  controlUrl: string;
+}
+
+/** Everything a request handler may read: one instance per server. */
+export interface ServerContext {
+  config: ResolvedConfig;
+  profile: Profile;
+  clock: Clock;
+  journal: Journal;
+  keys: KeyRing;
+  clients: ClientRegistry;
+  revocations: Revocations;
+  replay: ReplayCache;
+  urls: ServerUrls;
+}
+
+/** What a handler tells the journal about the request it answered. */
+export type EntryDraft = Partial<Omit<JournalEntryInput, 'time' | 'realTime' | 'method' | 'path' | 'status' | 'durationMs' | 'requestHeaders'>>;
+
+/** Koa state of a request. */
+export interface RequestState {
+  requestId: string;
+  entry: EntryDraft;
+  /** Control API and dashboard requests are not journaled. */
+  skipJournal?: boolean;
+}
+
+export function buildUrls(baseUrl: string, profile: Profile, issuer: string | undefined): ServerUrls {
+  return {
+    baseUrl,
+    issuer: issuer ?? baseUrl,
+    tokenUrl: `${baseUrl}${profile.paths.token}`,
+    jwksUrl: `${baseUrl}${profile.paths.jwks}`,
+    introspectUrl: `${baseUrl}${profile.paths.introspect}`,
+    revokeUrl: `${baseUrl}${profile.paths.revoke}`,
+    discoveryUrl: `${baseUrl}${profile.paths.discovery[0]}`,
+    controlUrl: `${baseUrl}/_understudy`,
+  };
+}

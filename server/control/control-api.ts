@@ -1,0 +1,190 @@
+import { resolveClient } from '../config/resolve.ts';
+import { clientSchema } from '../config/schema.ts';
+import { formatPath, type ConfigIssue } from '../config/errors.ts';
+import { view } from '../authorization/client-registry.ts';
+import type { ServerContext } from '../context.ts';
+import type { HttpContext } from '../http/types.ts';
+import { ENDPOINTS, type Endpoint, type JournalQuery } from '../journal/types.ts';
+import { guardControl } from './loopback.ts';
+import { Problem, sendProblem } from './problem.ts';
+import { readJsonObject } from './read-json.ts';
+
+export const CONTROL_PREFIX = '/_understudy';
+
+type Handler = (ctx: HttpContext, params: string[]) => Promise<unknown> | unknown;
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+/**
+ * The control API (`/_understudy/...`): a public contract used by scripts, the harness and the
+ * dashboard. JSON in and out; refusals are RFC 9457 problem documents.
+ */
+export function controlApi(server: ServerContext) {
+  const limit = server.config.server.maxBodyBytes;
+  const body = (ctx: HttpContext) => readJsonObject(ctx, limit);
+  const clock = server.clock;
+
+  const routes: Route[] = [
+    { method: 'GET', pattern: /^\/clock$/, handler: () => clock.state() },
+    {
+      method: 'POST',
+      pattern: /^\/clock\/advance$/,
+      handler: async (ctx) => clock.advance(requireNumber(await body(ctx), 'seconds', 'the number of seconds to move the clock, e.g. {"seconds": 3601}')),
+    },
+    { method: 'POST', pattern: /^\/clock\/set$/, handler: async (ctx) => clock.set(parseTime((await body(ctx)).time)) },
+    { method: 'POST', pattern: /^\/clock\/freeze$/, handler: () => clock.freeze() },
+    { method: 'POST', pattern: /^\/clock\/resume$/, handler: () => clock.resume() },
+    { method: 'GET', pattern: /^\/journal$/, handler: (ctx) => server.journal.snapshot(parseJournalQuery(ctx)) },
+    {
+      method: 'DELETE',
+      pattern: /^\/journal$/,
+      handler: (ctx) => {
+        server.journal.clear();
+        ctx.status = 204;
+      },
+    },
+    { method: 'GET', pattern: /^\/clients$/, handler: () => ({ clients: server.clients.list() }) },
+    {
+      method: 'POST',
+      pattern: /^\/clients$/,
+      handler: async (ctx) => {
+        const input = await body(ctx);
+        const parsed = clientSchema.safeParse(input);
+        if (!parsed.success) {
+          throw invalidClient(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
+        }
+        const issues: ConfigIssue[] = [];
+        const client = resolveClient(parsed.data, server.config.resources, issues, '');
+        if (issues.length > 0) throw invalidClient(issues);
+        const existed = server.clients.get(client.id) !== undefined;
+        ctx.status = existed ? 200 : 201;
+        return view(server.clients.upsert(client));
+      },
+    },
+    { method: 'POST', pattern: /^\/clients\/([^/]+)\/deactivate$/, handler: (_ctx, [id]) => setActive(server, id as string, false) },
+    { method: 'POST', pattern: /^\/clients\/([^/]+)\/activate$/, handler: (_ctx, [id]) => setActive(server, id as string, true) },
+    {
+      method: 'GET',
+      pattern: /^\/keys$/,
+      handler: () => ({ signing: server.keys.current.kid, keys: server.keys.all().map((k) => ({ kid: k.kid, alg: k.alg, retiredAt: k.retiredAt })) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/keys\/rotate$/,
+      handler: async (ctx) => {
+        const previous = server.keys.current.kid;
+        const key = await server.keys.rotate(clock.nowSeconds());
+        ctx.status = 201;
+        return { kid: key.kid, previous, keys: server.keys.all().map((k) => k.kid) };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/keys\/([^/]+)$/,
+      handler: (ctx, [kid]) => {
+        if (kid === server.keys.current.kid) throw new Problem(409, 'Conflict', `key ${kid} is the signing key; rotate first, then remove it`);
+        if (!server.keys.remove(kid as string)) throw new Problem(404, 'Not found', `no key with kid ${kid}`);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/tokens\/revoke$/,
+      handler: async (ctx) => {
+        const input = await body(ctx);
+        const now = clock.nowSeconds();
+        if (typeof input.jti === 'string' && input.jti) {
+          server.revocations.revokeJti(input.jti, Number.POSITIVE_INFINITY, now);
+          return { revoked: { jti: input.jti } };
+        }
+        if (typeof input.clientId === 'string' && input.clientId) {
+          server.revocations.revokeClient(input.clientId, now);
+          return { revoked: { clientId: input.clientId, issuedAtOrBefore: now } };
+        }
+        throw new Problem(400, 'Invalid body', 'send {"jti": "<token jti>"} to revoke one token or {"clientId": "<client id>"} to revoke every token of a client');
+      },
+    },
+  ];
+
+  return async (ctx: HttpContext) => {
+    ctx.state.skipJournal = true;
+    try {
+      guardControl(ctx, server.config.control.adminToken);
+      const path = ctx.path.slice(CONTROL_PREFIX.length) || '/';
+      const candidates = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((c) => c.match);
+      const found = candidates.find((c) => c.route.method === ctx.method);
+      if (!found) {
+        if (candidates.length > 0) {
+          ctx.set('allow', candidates.map((c) => c.route.method).join(', '));
+          throw new Problem(405, 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}; use ${candidates.map((c) => c.route.method).join(' or ')}`);
+        }
+        throw new Problem(404, 'Not found', `no control route ${ctx.method} ${ctx.path}; see the README's control API section`);
+      }
+      const params = (found.match as RegExpExecArray).slice(1).map(decodeURIComponent);
+      const result = await found.route.handler(ctx, params);
+      ctx.set('cache-control', 'no-store');
+      if (result !== undefined) ctx.body = result;
+    } catch (error) {
+      if (error instanceof Problem) sendProblem(ctx, error);
+      else if (error instanceof URIError) sendProblem(ctx, new Problem(400, 'Bad path', 'the path is not properly percent-encoded'));
+      else throw error;
+    }
+  };
+}
+
+function requireNumber(input: Record<string, unknown>, name: string, hint: string): number {
+  const value = input[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Problem(400, 'Invalid body', `"${name}" must be a finite number: ${hint}`, { field: name });
+  }
+  return value;
+}
+
+function parseTime(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim()) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms / 1000;
+  }
+  throw new Problem(400, 'Invalid body', '"time" must be epoch seconds or an ISO 8601 date-time, e.g. {"time": "2030-01-01T00:00:00Z"}', { field: 'time' });
+}
+
+function parseJournalQuery(ctx: HttpContext): JournalQuery {
+  const query: JournalQuery = {};
+  const { since, after, endpoint, client } = ctx.query;
+  if (typeof since === 'string' && since !== '') {
+    if (!/^\d+$/.test(since)) throw new Problem(400, 'Invalid query', 'since must be a journal sequence number (the seq of the last entry you saw)');
+    query.since = Number(since);
+  }
+  if (typeof after === 'string' && after !== '') {
+    const time = /^\d+(\.\d+)?$/.test(after) ? Number(after) : Date.parse(after) / 1000;
+    if (Number.isNaN(time)) throw new Problem(400, 'Invalid query', 'after must be epoch seconds or an ISO 8601 date-time (virtual time)');
+    query.after = time;
+  }
+  if (endpoint !== undefined) {
+    const values = (Array.isArray(endpoint) ? endpoint : [endpoint]).flatMap((v) => v.split(',')).filter(Boolean);
+    const unknown = values.filter((v) => !ENDPOINTS.includes(v as Endpoint));
+    if (unknown.length > 0) throw new Problem(400, 'Invalid query', `unknown endpoint ${unknown.join(', ')}; use ${ENDPOINTS.join(', ')}`);
+    query.endpoint = values as Endpoint[];
+  }
+  if (typeof client === 'string' && client !== '') query.client = client;
+  return query;
+}
+
+function setActive(server: ServerContext, id: string, active: boolean) {
+  const client = server.clients.setActive(id, active);
+  if (!client) throw new Problem(404, 'Not found', `no client with id ${id}`);
+  return view(client);
+}
+
+function invalidClient(issues: ConfigIssue[]): Problem {
+  return new Problem(
+    400,
+    'Invalid client',
+    issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; '),
+    { issues },
+  );
+}

@@ -1,0 +1,46 @@
+import type { Next } from 'koa';
+import type { ServerContext } from '../context.ts';
+import type { Endpoint } from '../journal/types.ts';
+import { createEcid } from '../profiles/index.ts';
+import type { HttpContext } from './types.ts';
+
+/**
+ * Outermost middleware: gives the request an id (IDCS's ecid), turns any unexpected error into
+ * a 500 rather than a crash, and records exactly one journal entry per request, whatever
+ * happened inside.
+ */
+export function journalRequests(server: ServerContext, classify: (path: string) => Endpoint) {
+  return async (ctx: HttpContext, next: Next) => {
+    const started = performance.now();
+    const time = server.clock.nowMs() / 1000;
+    const realTime = new Date().toISOString();
+    ctx.state.requestId = createEcid();
+    ctx.state.entry = {};
+    try {
+      await next();
+    } catch (error) {
+      ctx.status = 500;
+      ctx.type = 'application/json';
+      ctx.body = { error: 'server_error', error_description: 'understudy hit an internal error; see the journal entry for the cause' };
+      ctx.state.entry.decision = 'rejected';
+      ctx.state.entry.error = 'server_error';
+      ctx.state.entry.reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (ctx.state.skipJournal) return;
+    const draft = ctx.state.entry;
+    server.journal.record({
+      time,
+      realTime,
+      endpoint: draft.endpoint ?? classify(ctx.path),
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      requestHeaders: Object.keys(ctx.headers),
+      ...draft,
+      decision: draft.decision ?? (ctx.status < 400 ? 'served' : 'rejected'),
+      reason: draft.reason ?? `answered ${ctx.status}`,
+      remoteAddress: ctx.req.socket.remoteAddress,
+    });
+  };
+}

@@ -1,0 +1,121 @@
+import type { JournalEntry, JournalEntryInput, JournalQuery } from './types.ts';
+
+/** A sink receives every entry as it is recorded (e.g. a JSON Lines file). */
+export interface JournalSink {
+  write(entry: JournalEntry): void;
+  close(): Promise<void>;
+}
+
+export interface JournalOptions {
+  /** Most entries kept in memory; older ones are dropped and counted in `dropped`. */
+  capacity: number;
+  sinks?: JournalSink[];
+}
+
+export interface JournalSnapshot {
+  entries: JournalEntry[];
+  /** Entries dropped from memory since the last clear because the bound was reached. */
+  dropped: number;
+}
+
+/**
+ * The record of every request the server answered: the single source of truth for
+ * assertions, the dashboard and reports. Bounded in memory as a ring buffer, so recording is
+ * O(1) and memory is flat however long the server runs.
+ */
+export class Journal {
+  readonly capacity: number;
+  #ring: (JournalEntry | undefined)[];
+  #start = 0;
+  #size = 0;
+  #dropped = 0;
+  #seq = 0;
+  #sinks: JournalSink[];
+  #listeners = new Set<(entry: JournalEntry) => void>();
+
+  constructor(options: JournalOptions) {
+    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
+      throw new RangeError(`journal capacity must be a positive integer, got ${String(options.capacity)}`);
+    }
+    this.capacity = options.capacity;
+    this.#ring = new Array(options.capacity);
+    this.#sinks = options.sinks ?? [];
+  }
+
+  /** Records an entry, giving it the next sequence number, and returns it. */
+  record(input: JournalEntryInput): JournalEntry {
+    const entry: JournalEntry = { seq: ++this.#seq, ...input };
+    if (this.#size < this.capacity) {
+      this.#ring[(this.#start + this.#size) % this.capacity] = entry;
+      this.#size += 1;
+    } else {
+      this.#ring[this.#start] = entry;
+      this.#start = (this.#start + 1) % this.capacity;
+      this.#dropped += 1;
+    }
+    for (const sink of this.#sinks) sink.write(entry);
+    for (const listener of this.#listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // A faulty subscriber (e.g. a closed SSE stream) must never cost the journal an entry.
+      }
+    }
+    return entry;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Total entries ever recorded, including dropped ones. */
+  get recorded(): number {
+    return this.#seq;
+  }
+
+  /** Entries in recording order, filtered by the query. */
+  entries(query: JournalQuery = {}): JournalEntry[] {
+    const result: JournalEntry[] = [];
+    for (let i = 0; i < this.#size; i += 1) {
+      const entry = this.#ring[(this.#start + i) % this.capacity] as JournalEntry;
+      if (matches(entry, query)) result.push(entry);
+    }
+    return result;
+  }
+
+  snapshot(query: JournalQuery = {}): JournalSnapshot {
+    return { entries: this.entries(query), dropped: this.#dropped };
+  }
+
+  /** Empties the in-memory journal. Sequence numbers keep increasing so cursors stay valid. */
+  clear(): void {
+    this.#ring = new Array(this.capacity);
+    this.#start = 0;
+    this.#size = 0;
+    this.#dropped = 0;
+  }
+
+  /** Calls the listener for every entry recorded from now on. Returns an unsubscribe function. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Flushes and closes the sinks. */
+  async close(): Promise<void> {
+    await Promise.all(this.#sinks.map((sink) => sink.close()));
+    this.#listeners.clear();
+  }
+}
+
+function matches(entry: JournalEntry, query: JournalQuery): boolean {
+  if (query.since !== undefined && entry.seq <= query.since) return false;
+  if (query.after !== undefined && entry.time < query.after) return false;
+  if (query.endpoint !== undefined && !query.endpoint.includes(entry.endpoint)) return false;
+  if (query.client !== undefined && entry.clientId !== query.client) return false;
+  return true;
+}

@@ -1,0 +1,73 @@
+/** Which face of the server a request reached. */
+export type Endpoint = 'token' | 'api' | 'jwks' | 'discovery' | 'introspect' | 'revoke' | 'other';
+
+export const ENDPOINTS: readonly Endpoint[] = ['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'other'];
+
+/** What the server decided for a request. */
+export type Decision =
+  /** A token was issued. */
+  | 'issued'
+  /** The request was refused with an error (OAuth error, 401/403 from the API, 404...). */
+  | 'rejected'
+  /** The API accepted the token and answered. */
+  | 'allowed'
+  /** A metadata or key document was served, or an introspection/revocation was answered. */
+  | 'served';
+
+/** A token as the journal shows it: never the full value, only what identifies it. */
+export interface TokenSummary {
+  jti: string;
+  clientId?: string;
+  iat?: number;
+  exp?: number;
+  kid?: string;
+}
+
+export interface JournalEntry {
+  /** Monotonic sequence number, a cursor for `since`. */
+  seq: number;
+  /** Virtual time of the request, epoch seconds with millisecond precision. */
+  time: number;
+  /** Real (wall-clock) time, ISO 8601. */
+  realTime: string;
+  endpoint: Endpoint;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  /** Client id, from authentication, the token presented, or the request. */
+  clientId?: string;
+  grantType?: string;
+  /** Scope requested (token endpoint) or required (API route). */
+  scope?: string;
+  /** Scope granted in the issued token. */
+  grantedScope?: string;
+  /** OAuth / RFC 6750 error code of the response, if any. */
+  error?: string;
+  /** The token issued by this request. */
+  issued?: TokenSummary;
+  /** The token presented with this request (API calls, introspection, revocation). */
+  presented?: TokenSummary;
+  /** API route name, for API calls. */
+  route?: string;
+  /** Names (lower-case) of the request headers, so required-header rules can be judged. */
+  requestHeaders: string[];
+  /** Names of the form parameters of a token request (never their values). */
+  params?: string[];
+  decision: Decision;
+  /** Why: one human sentence. */
+  reason: string;
+  /** Remote address of the caller. */
+  remoteAddress?: string;
+}
+
+export type JournalEntryInput = Omit<JournalEntry, 'seq'>;
+
+export interface JournalQuery {
+  /** Only entries with `seq` greater than this. */
+  since?: number;
+  /** Only entries at or after this virtual time (epoch seconds). */
+  after?: number;
+  endpoint?: Endpoint[];
+  client?: string;
+}

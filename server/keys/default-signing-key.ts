@@ -1,0 +1,58 @@
+/**
+ * The embedded development signing key: a PUBLIC key pair shipped with understudy so that
+ * `understudy serve` starts in milliseconds and tokens are stable across restarts. Anyone can
+ * read it, so it must never sign anything a real system trusts. Configure `keys` to use your own.
+ */
+export const DEFAULT_SIGNING_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQD+KnmRTnRBKJJo
+k04Ys+kF8l3Q49ojmexJerrHAXIgHdfwUMLPQbJ+dWAzyT1XE11BRJ7oa6U8k9C8
+HPjr1ADEyse7z4qu17gskZxBnI5TbKFHPc9+aGS3XKJnAOc2sNOH5pTIl7kbtZ4U
+rqJD2sX0/8V17eEzfq00KX7/Ipn5TzSsrBu/6UM0ihSC7p45OBgNEZ0Sf2Ogy2L2
+5Lqg6IVZG/oQfjmgA6m/Gg0aNkuy1DV9i5yFv+L9vnL8SBRFTzhK72rOUmbM/oQx
+dJzENwgLUVHsPS5DbRgoD0+TDj2ptEOje0Oo17L7IiIE8IJaIE4XF1lmxlaIWY2V
+BErpZyURAgMBAAECggEAPr0a2YqpaT0b2MsFw9TDIEfprwrTeabA3Al6ye1aL8HW
+IBi7YcAokI0mNFpINTKPOjF3XU1XEhs1sv2e102za+BXSc2rAMo4iO3fiZWcz0x5
+ChYgniYkOFvaLb1cFZSz/m+lSdej5opgDWBnJwM9iqLJKflQde7ez8mvcsimg9Ky
+skVKeaPKTRFUrIxe4Wt3uIiT0sHJwaIb9kYL9uUkbAoRsB4beR/S3DLyxKcDn/SI
+Gmg8hEETNgmEBLyqfeuVEiEeYNIiaXEAthwh102r6j4EnDfjXt4VSj8vWXm0hNTn
+L9X9vClp4iQWyJu0AzcakXMxN5Lf/tzdEflQGY1RrQKBgQD/V8G9lqHVufhQzBUJ
+2iV/5V1wCIhYQipk+8uRhJlTaDqWOAtqik2JV/AiJ3rQ1Qh8t9TpCiwadA4KStYd
+G8K+hhFSK5zdtXrX9THKVH/8glzsPKPXpvADUunu4b/BN0Udrx1OzQMcCl5N9BvY
+HvKhLYO1ri7nmIHG2D7DUTbCVQKBgQD+0fFQntAOFflEGxlAWHfdv4RpT1Suz/CT
+sjevxY+HgI6RYc5bd0gjJfD8KO5wYQoS91Odsjv8C6JI14pK1YCrqzh8m+mHHtew
+CBLbr9szdkhYd/SXCpr+1sa+mQXRuMOo5GaqtrIIHyzdsCBRI7JaY8Za4z3YPxdZ
+YCG6JARrzQKBgDfNA8fczU0ZsQxnLQnUJHHIvBypoLI4827SH/CTG7bAhl0hrk0A
+IGWtVAsCubI9e/dVbS/oSy8UwaS6KgR+dpaQUeS1JzjEWi4rpU/kG3whORFfRybv
+knAHhJvxtagR3gbYp/z6jH1qPqWmfRdD3B4hBjGD+TgfeezsgPrKGr9pAoGARETO
+2ACUURHGBF8WNsz84CXtPaGJWIRROeCnVqohN/ZTO9PuS0b7xp7ln0kACI+W+VnV
+xwv3UiFzyvwkCsSEgnmO2qOSvyaeNoUTOFQ27+SioUESAF1RBTFZcbrhejx7/wWi
+E956d/6SMJp9Lf/YSqssezEiYosUoFdG8e2wWYkCgYBUh9uRwOCEs715X4cb6e45
+yguhJen4rJnoTBiZabaTIBucbJz97pIY86PGDbh9zJFGhMINcuDGOk65+D0j6A5c
+1qzIrA6quGqXS7+Lz+mGPmbpv2oNZDQHqr7nuPbq1QhpSqkeGhrPTNqaqZO/1Mh9
+HzCpfDUikFAo75yPcrxJtw==
+-----END PRIVATE KEY-----
+`;
+
+/** Self-signed certificate for the key above (served as `x5c`, hashed into `x5t`). */
+export const DEFAULT_SIGNING_CERT_PEM = `-----BEGIN CERTIFICATE-----
+MIIDXjCCAkagAwIBAgIBATANBgkqhkiG9w0BAQsFADBIMUYwRAYDVQQDDD11bmRl
+cnN0dWR5IHNpZ25pbmcga2V5IChwdWJsaWMgZGV2IGtleSwgbmV2ZXIgZm9yIHBy
+b2R1Y3Rpb24pMB4XDTI2MTEyMTE0MTEyNloXDTQ2MTExNjE0MTEyNlowSDFGMEQG
+A1UEAww9dW5kZXJzdHVkeSBzaWduaW5nIGtleSAocHVibGljIGRldiBrZXksIG5l
+dmVyIGZvciBwcm9kdWN0aW9uKTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoC
+ggEBAP4qeZFOdEEokmiTThiz6QXyXdDj2iOZ7El6uscBciAd1/BQws9Bsn51YDPJ
+PVcTXUFEnuhrpTyT0Lwc+OvUAMTKx7vPiq7XuCyRnEGcjlNsoUc9z35oZLdcomcA
+5zaw04fmlMiXuRu1nhSuokPaxfT/xXXt4TN+rTQpfv8imflPNKysG7/pQzSKFILu
+njk4GA0RnRJ/Y6DLYvbkuqDohVkb+hB+OaADqb8aDRo2S7LUNX2LnIW/4v2+cvxI
+FEVPOErvas5SZsz+hDF0nMQ3CAtRUew9LkNtGCgPT5MOPam0Q6N7Q6jXsvsiIgTw
+glogThcXWWbGVohZjZUESulnJRECAwEAAaNTMFEwHQYDVR0OBBYEFEsOl+IDNzWr
+XZcFMqyJE/eiyj7TMB8GA1UdIwQYMBaAFEsOl+IDNzWrXZcFMqyJE/eiyj7TMA8G
+A1UdEwEB/wQFMAMBAf8wDQYJKoZIhvcNAQELBQADggEBAHiYWnsEQ72jfEGx9Txs
+3pyGSrx0Mf3+FL30xDmw7YcpvPtmJJMRSwe2JInHW3AvvOH7nSm1GKOvccGAxJpF
+wl3C57u9ggrZCnPEbIOocY1kT8sjsCqcyVEjdcEmuPkV47gCoO6tFafgmPBkL5Cp
+CQaxUHG1odo5h4ASGEhz9Qn5cyMiz/4okgF7AdvV0jbVY43p5Wdi0wqmd9sKym6l
+M+Em1OGtPDjMqSo/1Bd0GRL8dIirldckA+fuBF1zGxkTvta9Rrj9rtkK+NINXDrI
+qT2VwozF/kpVwTnyllFUNnEoiIZL1lPxTtPX4b9/yLFi4X7S2o5kcMASZD2FAoZU
+qVc=
+-----END CERTIFICATE-----
+`;

@@ -1,0 +1,141 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { ProfileName, ResolvedKey, SigningAlgorithm } from '../config/types.ts';
+import { certificateThumbprints, generateRsaKeyWithCertificate } from './certificate.ts';
+import { DEFAULT_SIGNING_CERT_PEM, DEFAULT_SIGNING_KEY_PEM } from './default-signing-key.ts';
+
+/** The JWK members understudy reads or writes. */
+export interface Jwk {
+  kty?: string;
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  [member: string]: unknown;
+}
+
+/** A public JWK as served by the JWKS endpoint. */
+export type PublicJwk = Jwk & { kid: string; alg: SigningAlgorithm; use: 'sig'; x5c?: string[]; x5t?: string; 'x5t#S256'?: string };
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicJwk: PublicJwk;
+  /** Certificate thumbprints, when the key has a certificate (IDCS puts them in the JWT header). */
+  x5t?: string;
+  x5tS256?: string;
+  /** Virtual time (epoch seconds) it stopped signing, for rotated-out keys. */
+  retiredAt?: number;
+}
+
+/** IDCS names its signing key this in every token header and JWKS entry. */
+export const IDCS_KID = 'SIGNING_KEY';
+
+/**
+ * The server's signing keys: the first one signs, all of them verify (the mock API and the
+ * JWKS read the same ring), so a rotation keeps old tokens valid until their key is removed.
+ */
+export class KeyRing {
+  readonly algorithm: SigningAlgorithm;
+  readonly profile: ProfileName;
+  #keys: SigningKey[];
+  #rotations = 0;
+
+  private constructor(profile: ProfileName, algorithm: SigningAlgorithm, keys: SigningKey[]) {
+    this.profile = profile;
+    this.algorithm = algorithm;
+    this.#keys = keys;
+  }
+
+  static create(profile: ProfileName, algorithm: SigningAlgorithm, configured: ResolvedKey[]): KeyRing {
+    const keys = configured.map((key, index) =>
+      buildKey(key.kid ?? defaultKid(profile, index), algorithm, createPrivateKey(key.privateKeyPem), key.certificatePem),
+    );
+    if (keys.length === 0) {
+      keys.push(
+        algorithm === 'RS256'
+          ? buildKey(defaultKid(profile, 0), 'RS256', createPrivateKey(DEFAULT_SIGNING_KEY_PEM), DEFAULT_SIGNING_CERT_PEM)
+          : buildKey(defaultKid(profile, 0), 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
+      );
+    }
+    return new KeyRing(profile, algorithm, keys);
+  }
+
+  /** The key that signs new tokens. */
+  get current(): SigningKey {
+    return this.#keys[0] as SigningKey;
+  }
+
+  /** Every key that still verifies, newest first. */
+  all(): readonly SigningKey[] {
+    return this.#keys;
+  }
+
+  find(kid: string | undefined): SigningKey | undefined {
+    return this.#keys.find((key) => key.kid === kid);
+  }
+
+  /** `{"keys": [...]}` with the public part of every verifying key, newest first. */
+  jwks(): { keys: PublicJwk[] } {
+    return { keys: this.#keys.map((key) => key.publicJwk) };
+  }
+
+  /**
+   * Makes a new key the signing key. The old one keeps verifying until `remove()`d.
+   * @param now virtual time, recorded as the old key's retirement.
+   */
+  async rotate(now: number): Promise<SigningKey> {
+    this.#rotations += 1;
+    const kid = defaultKid(this.profile, this.#rotations + this.#keys.length);
+    let key: SigningKey;
+    if (this.algorithm === 'RS256') {
+      const { privateKey, certificatePem } = await generateRsaKeyWithCertificate(`understudy ${kid}`);
+      key = buildKey(kid, 'RS256', privateKey, certificatePem);
+    } else {
+      key = buildKey(kid, 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    }
+    const previous = this.current;
+    previous.retiredAt = now;
+    this.#keys = [key, ...this.#keys];
+    return key;
+  }
+
+  /** Stops a retired key from verifying. The signing key cannot be removed. */
+  remove(kid: string): boolean {
+    if (kid === this.current.kid) return false;
+    const before = this.#keys.length;
+    this.#keys = this.#keys.filter((key) => key.kid !== kid);
+    return this.#keys.length !== before;
+  }
+}
+
+function defaultKid(profile: ProfileName, index: number): string {
+  if (profile === 'idcs') return index === 0 ? IDCS_KID : `${IDCS_KID}_${index + 1}`;
+  return `understudy-${index + 1}`;
+}
+
+function buildKey(kid: string, alg: SigningAlgorithm, privateKey: KeyObject, certificatePem?: string): SigningKey {
+  const expectedType = alg === 'RS256' ? 'rsa' : 'ec';
+  if (privateKey.asymmetricKeyType !== expectedType) {
+    throw new Error(`signing key ${kid} is ${privateKey.asymmetricKeyType ?? 'not asymmetric'}, but ${alg} needs an ${expectedType.toUpperCase()} key`);
+  }
+  const publicKey = createPublicKey(privateKey);
+  const jwk = publicKey.export({ format: 'jwk' }) as Jwk;
+  const publicJwk: PublicJwk = { ...jwk, kid, alg, use: 'sig' };
+  let thumbprints: ReturnType<typeof certificateThumbprints> | undefined;
+  if (certificatePem) {
+    thumbprints = certificateThumbprints(certificatePem);
+    publicJwk.x5c = [thumbprints.x5c];
+    publicJwk.x5t = thumbprints.x5t;
+    publicJwk['x5t#S256'] = thumbprints.x5tS256;
+  }
+  return { kid, alg, privateKey, publicKey, publicJwk, x5t: thumbprints?.x5t, x5tS256: thumbprints?.x5tS256 };
+}
+
+/** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key. */
+export function jwkThumbprint(jwk: Jwk): string {
+  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+}

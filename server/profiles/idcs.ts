@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import type { OAuthError } from '../authorization/oauth-error.ts';
+import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, Profile } from './profile.ts';
+import { noStoreHeaders, wwwAuthenticateBasic } from './shared.ts';
+
+/**
+ * IDCS / OCI IAM identity domains, as documented and as captured from real tenants
+ * (docs/research/idcs-wire.md lists the sources and what is still a guess).
+ */
+export function createIdcsProfile(): Profile {
+  return {
+    name: 'idcs',
+    paths: {
+      token: '/oauth2/v1/token',
+      introspect: '/oauth2/v1/introspect',
+      revoke: '/oauth2/v1/revoke',
+      jwks: '/admin/v1/SigningCert/jwk',
+      discovery: ['/.well-known/openid-configuration', '/.well-known/idcs-configuration'],
+    },
+    // Real IDCS headers are exactly these four members, in this order, with no `typ`.
+    tokenHeader: (key) => ({ 'x5t#S256': key.x5tS256, x5t: key.x5t, kid: key.kid, alg: key.alg }),
+    tokenClaims: (facts: AccessTokenFacts) => ({
+      sub: facts.subject,
+      'user.tenant.name': facts.tenant,
+      sub_mappingattr: 'userName',
+      iss: facts.issuer,
+      tok_type: 'AT',
+      client_id: facts.clientId,
+      aud: [facts.audience],
+      sub_type: facts.subjectType,
+      scope: facts.scopes.join(' '),
+      client_tenantname: facts.tenant,
+      exp: facts.exp,
+      iat: facts.iat,
+      client_guid: clientGuid(facts.clientId),
+      client_name: facts.clientName,
+      tenant: facts.tenant,
+      jti: facts.jti,
+      gtp: grantTypeCode(facts.grantType),
+      tenant_iss: `https://${facts.tenant}.identity.oraclecloud.com:443`,
+    }),
+    formatError: (error: OAuthError, requestId: string): ErrorAnswer => {
+      const description = error.idcsDescription ?? (error.error === 'invalid_client' ? 'Client authentication failed.' : error.description);
+      const headers: Record<string, string> = { ...noStoreHeaders(), ...dmsHeaders(requestId) };
+      if (error.challenge) headers['www-authenticate'] = wwwAuthenticateBasic('idcs', error.error, description);
+      // IDCS error bodies: error, error_description, then ecid (the request's DMS execution context id).
+      return { status: error.status, headers, body: { error: error.error, error_description: description, ecid: requestId } };
+    },
+    responseHeaders: dmsHeaders,
+    discovery: (path: string, urls: DiscoveryUrls) => {
+      const openid = openIdConfiguration(urls);
+      if (path.endsWith('/idcs-configuration')) {
+        return {
+          configuration: { version: '1', service_release_version: 'understudy' },
+          'access-configuration': {
+            http_authentication_endpoint: `${urls.baseUrl}/admin/v1/HTTPAuthenticator`,
+            asserter_endpoint: `${urls.baseUrl}/admin/v1/Asserter`,
+          },
+          'openid-configuration': openid,
+        };
+      }
+      return openid;
+    },
+    introspection: (claims) => ({
+      active: true,
+      scope: claims.scope,
+      client_id: claims.client_id,
+      client_guid: claims.client_guid,
+      // IDCS answers token_type "JWT" for its access tokens (Oracle Siebel introspection example).
+      token_type: 'JWT',
+      sub_type: claims.sub_type,
+      exp: claims.exp,
+      iat: claims.iat,
+      sub: claims.sub,
+      iss: claims.iss,
+      aud: claims.aud,
+      jti: claims.jti,
+      tenant: claims.tenant,
+    }),
+  };
+}
+
+/** A new IDCS-style execution context id, e.g. "rHOZX16N200000000". */
+export function createEcid(): string {
+  return `${randomBytes(6).toString('base64url').slice(0, 8)}000000000`;
+}
+
+function dmsHeaders(requestId: string): Record<string, string> {
+  return { 'x-oracle-dms-ecid': requestId, 'x-oracle-dms-rid': '0' };
+}
+
+function clientGuid(clientId: string): string {
+  // Stable per client id, 32 hex chars like IDCS's app GUIDs.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (const char of clientId) {
+    h1 = Math.imul(h1 ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ char.charCodeAt(0), 0x811c9dc5) >>> 0;
+  }
+  return [h1, h2, h1 ^ 0x5bd1e995, h2 ^ 0x1b873593].map((n) => (n >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+function grantTypeCode(grantType: string): string {
+  // gtp claim: "cc" for client_credentials and "azc" for authorization_code are seen in real tokens.
+  switch (grantType) {
+    case 'client_credentials':
+      return 'cc';
+    case 'authorization_code':
+      return 'azc';
+    case 'password':
+      return 'ro';
+    case 'refresh_token':
+      return 'rt';
+    default:
+      return grantType;
+  }
+}
+
+function openIdConfiguration(urls: DiscoveryUrls): Record<string, unknown> {
+  const url = (path: string) => `${urls.baseUrl}${path}`;
+  return {
+    issuer: urls.issuer,
+    authorization_endpoint: url('/oauth2/v1/authorize'),
+    token_endpoint: url('/oauth2/v1/token'),
+    userinfo_endpoint: url('/oauth2/v1/userinfo'),
+    revocation_endpoint: url('/oauth2/v1/revoke'),
+    introspection_endpoint: url('/oauth2/v1/introspect'),
+    end_session_endpoint: url('/oauth2/v1/userlogout'),
+    secure_authorization_endpoint: url('/oauth2/v1/authorize'),
+    secure_token_endpoint: url('/oauth2/v1/token'),
+    secure_userinfo_endpoint: url('/oauth2/v1/userinfo'),
+    secure_revocation_endpoint: url('/oauth2/v1/revoke'),
+    secure_introspection_endpoint: url('/oauth2/v1/introspect'),
+    secure_end_session_endpoint: url('/oauth2/v1/userlogout'),
+    jwks_uri: url('/admin/v1/SigningCert/jwk'),
+    secure_jwks_uri: url('/admin/v1/SigningCert/jwk'),
+    scopes_supported: ['openid', 'profile', 'offline_access', 'email', 'address', 'phone', 'groups', 'get_groups', 'approles', 'get_approles', ...urls.scopes],
+    response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    claims_supported: ['aud', 'exp', 'iat', 'iss', 'jti', 'sub'],
+    grant_types_supported: urls.grantTypes,
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt', 'client_secret_post'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS256'],
+    userinfo_signing_alg_values_supported: ['none'],
+    ui_locales_supported: ['en'],
+    claims_parameter_supported: false,
+    http_logout_supported: true,
+    logout_session_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    require_request_uri_registration: false,
+    idcs_id_token: 'supported',
+    idcs_logout_v3: 'supported',
+  };
+}

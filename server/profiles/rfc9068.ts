@@ -1,0 +1,63 @@
+import type { OAuthError } from '../authorization/oauth-error.ts';
+import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, Profile } from './profile.ts';
+import { noStoreHeaders, wwwAuthenticateBasic } from './shared.ts';
+
+/** A plain RFC-compliant server: RFC 9068 JWT access tokens, RFC 8414 metadata, standard paths. */
+export function createRfc9068Profile(): Profile {
+  return {
+    name: 'rfc9068',
+    paths: {
+      token: '/token',
+      introspect: '/introspect',
+      revoke: '/revoke',
+      jwks: '/jwks',
+      discovery: ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
+    },
+    // RFC 9068 §2.1: typ "at+jwt".
+    tokenHeader: (key) => ({ typ: 'at+jwt', alg: key.alg, kid: key.kid }),
+    // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are required; scope when granted.
+    tokenClaims: (facts: AccessTokenFacts) => ({
+      iss: facts.issuer,
+      sub: facts.subject,
+      aud: facts.audience,
+      exp: facts.exp,
+      iat: facts.iat,
+      jti: facts.jti,
+      client_id: facts.clientId,
+      scope: facts.scopes.join(' '),
+    }),
+    formatError: (error: OAuthError): ErrorAnswer => {
+      const headers: Record<string, string> = { ...noStoreHeaders() };
+      if (error.challenge) headers['www-authenticate'] = wwwAuthenticateBasic('understudy', error.error, error.description);
+      return { status: error.status, headers, body: { error: error.error, error_description: error.description } };
+    },
+    responseHeaders: () => ({}),
+    discovery: (_path: string, urls: DiscoveryUrls) => ({
+      issuer: urls.issuer,
+      token_endpoint: `${urls.baseUrl}/token`,
+      jwks_uri: `${urls.baseUrl}/jwks`,
+      introspection_endpoint: `${urls.baseUrl}/introspect`,
+      revocation_endpoint: `${urls.baseUrl}/revoke`,
+      grant_types_supported: urls.grantTypes,
+      scopes_supported: urls.scopes,
+      response_types_supported: ['token'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256', 'PS256'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      access_token_signing_alg_values_supported: [urls.signingAlgorithm],
+    }),
+    introspection: (claims) => ({
+      active: true,
+      scope: claims.scope,
+      client_id: claims.client_id,
+      token_type: 'Bearer',
+      exp: claims.exp,
+      iat: claims.iat,
+      sub: claims.sub,
+      aud: claims.aud,
+      iss: claims.iss,
+      jti: claims.jti,
+    }),
+  };
+}

@@ -1,0 +1,91 @@
+import { errors as joseErrors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import type { ServerContext } from '../context.ts';
+
+export interface VerifiedToken {
+  ok: true;
+  claims: JWTPayload & Record<string, unknown>;
+  header: ProtectedHeaderParameters;
+}
+
+export interface RejectedToken {
+  ok: false;
+  /** error_description for the caller: says what is wrong with the token. */
+  description: string;
+  /** Claims read without verification, for the journal (never trusted). */
+  unverified?: Record<string, unknown>;
+}
+
+export interface VerifyOptions {
+  /** Seconds the verifier's clock runs ahead of the server clock (clock-skew faults). */
+  skew?: number;
+  /** Audience the token must carry; default: any configured resource audience. */
+  audience?: string | string[];
+}
+
+/**
+ * Validates an access token as a careful resource server does (RFC 9068 §4, RFC 8725):
+ * signature with the server's own current keys, pinned algorithm, iss, aud, exp/nbf against the
+ * virtual clock with the configured leeway, required claims, and revocation.
+ */
+export async function verifyAccessToken(token: string, server: ServerContext, options: VerifyOptions = {}): Promise<VerifiedToken | RejectedToken> {
+  const { keys, config, clock, urls } = server;
+  const now = clock.nowSeconds() + (options.skew ?? 0);
+  const audience = options.audience ?? config.resources.map((r) => r.audience);
+  try {
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
+      (header) => {
+        const key = keys.find(header.kid);
+        if (!key) throw new joseErrors.JWKSNoMatchingKey();
+        return key.publicKey;
+      },
+      {
+        algorithms: [keys.algorithm],
+        issuer: urls.issuer,
+        audience,
+        currentDate: new Date(now * 1000),
+        clockTolerance: config.leeway,
+        requiredClaims: ['exp', 'iat', 'jti', 'client_id', 'sub'],
+        ...(config.profile === 'rfc9068' ? { typ: 'at+jwt' } : {}),
+      },
+    );
+    const claims = payload as VerifiedToken['claims'];
+    if (server.revocations.isRevoked(claims)) {
+      return { ok: false, description: 'The access token has been revoked.', unverified: claims };
+    }
+    return { ok: true, claims, header: protectedHeader };
+  } catch (error) {
+    return { ok: false, description: describe(error, now), unverified: readUnverified(token) };
+  }
+}
+
+function describe(error: unknown, now: number): string {
+  if (error instanceof joseErrors.JWTExpired) {
+    const exp = (error.payload as { exp?: number }).exp;
+    return exp === undefined ? 'The access token expired.' : `The access token expired ${now - exp}s ago.`;
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed')) return 'The access token is not yet valid.';
+    if (error.claim === 'iss') return 'The access token was issued by another issuer.';
+    if (error.claim === 'aud') return 'The access token is not intended for this resource (aud).';
+    if (error.reason === 'missing') return `The access token lacks the required claim ${error.claim}.`;
+    return `The access token claim ${error.claim} is invalid.`;
+  }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The access token is signed by an unknown key.';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The access token uses a signing algorithm that is not accepted.';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The access token signature is invalid.';
+  if (error instanceof joseErrors.JOSEError) return 'The access token is malformed.';
+  return 'The access token could not be validated.';
+}
+
+/** Claims of a JWT without verifying it, for the journal; undefined when unreadable. */
+export function readUnverified(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
