@@ -15,6 +15,8 @@ export interface ClientCredentialsInput {
   authorization: string | undefined;
   /** Single-valued form parameters (repeats were rejected before). */
   params: Map<string, string>;
+  /** Told the client id the request claims, before it is verified, so a failure is journaled under it. */
+  claimedClientId?: (clientId: string) => void;
 }
 
 export interface AuthenticationContext {
@@ -47,6 +49,7 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
 
   if (input.authorization !== undefined) {
     const { clientId, secret } = parseBasic(input.authorization);
+    input.claimedClientId?.(clientId);
     const paramId = params.get('client_id');
     if (paramId !== undefined && paramId !== clientId) throw new OAuthError('invalid_request', 'client_id mismatch between the form and the Authorization header');
     const client = findClient(context.registry, clientId, 'Basic');
@@ -57,13 +60,14 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
   if (postSecret !== undefined) {
     const clientId = params.get('client_id');
     if (!clientId) throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
+    input.claimedClientId?.(clientId);
     const client = findClient(context.registry, clientId);
     checkSecret(client, postSecret);
     return { client, method: 'client_secret_post' };
   }
 
   if (assertion !== undefined) {
-    return { client: await verifyAssertion(assertion, params, context), method: 'private_key_jwt' };
+    return { client: await verifyAssertion(assertion, input, context), method: 'private_key_jwt' };
   }
 
   const clientId = params.get('client_id');
@@ -111,12 +115,14 @@ function checkSecret(client: RegisteredClient, secret: string, challenge?: 'Basi
   }
 }
 
-async function verifyAssertion(assertion: string, params: Map<string, string>, context: AuthenticationContext): Promise<RegisteredClient> {
+async function verifyAssertion(assertion: string, input: ClientCredentialsInput, context: AuthenticationContext): Promise<RegisteredClient> {
+  const { params } = input;
   const type = params.get('client_assertion_type');
   if (type !== JWT_BEARER) {
     throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER}`);
   }
   const subject = unverifiedSubject(assertion);
+  input.claimedClientId?.(subject);
   const paramId = params.get('client_id');
   if (paramId !== undefined && paramId !== subject) throw new OAuthError('invalid_request', 'client_id does not match the client_assertion sub');
   const client = findClient(context.registry, subject);

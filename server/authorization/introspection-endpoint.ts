@@ -9,7 +9,7 @@ import { sendJson, withOAuthErrors } from './respond.ts';
 /** Client authentication for introspection and revocation: the same rules as the token endpoint. */
 export async function authenticateCaller(ctx: HttpContext, server: ServerContext, params: Map<string, string>) {
   const { client } = await authenticateClient(
-    { authorization: ctx.get('authorization') || undefined, params },
+    { authorization: ctx.get('authorization') || undefined, params, claimedClientId: (id) => (ctx.state.entry.clientId = id) },
     { registry: server.clients, clock: server.clock, replay: server.replay, audiences: [server.urls.tokenUrl, server.urls.issuer, server.urls.baseUrl, `${server.urls.baseUrl}${ctx.path}`] },
   );
   ctx.state.entry.clientId = client.id;

@@ -44,7 +44,7 @@ function requireGrantType(params: Map<string, string>): string {
 
 async function authenticate(ctx: HttpContext, server: ServerContext, params: Map<string, string>): Promise<AuthenticatedClient> {
   const authenticated = await authenticateClient(
-    { authorization: ctx.get('authorization') || undefined, params },
+    { authorization: ctx.get('authorization') || undefined, params, claimedClientId: (id) => (ctx.state.entry.clientId = id) },
     {
       registry: server.clients,
       clock: server.clock,

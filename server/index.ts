@@ -1,0 +1,30 @@
+/**
+ * understudy's server: the IDCS / RFC 9068 authorization server stand-in, the mock protected
+ * API, the virtual clock and the journal.
+ */
+export { createServer, type CreateServerOptions, type UnderstudyServer } from './create-server.ts';
+export { createClock, type Clock, type ClockOptions, type ClockState } from './clock.ts';
+export { Journal, type JournalOptions, type JournalSnapshot, type JournalSink } from './journal/journal.ts';
+export type { JournalEntry, JournalQuery, Endpoint, Decision, TokenSummary } from './journal/types.ts';
+export {
+  ConfigError,
+  configJsonSchema,
+  loadConfigFile,
+  resolveConfig,
+  EMBEDDED_CONFIG,
+  type ConfigIssue,
+  type UnderstudyConfig,
+  type ClientConfig,
+  type ApiRouteConfig,
+  type ResourceConfig,
+  type ResolvedConfig,
+  type ProfileName,
+} from './config/index.ts';
+export type { ServerUrls } from './context.ts';
+
+import type { UnderstudyConfig } from './config/schema.ts';
+
+/** Identity helper that gives a configuration object its type (and editor completion). */
+export function defineConfig(config: UnderstudyConfig): UnderstudyConfig {
+  return config;
+}
