@@ -38,16 +38,18 @@ export interface ClockOptions {
 
 export function createClock(options: ClockOptions = {}): Clock {
   const realNow = options.realNow ?? Date.now;
-  let offsetMs = options.start === undefined ? 0 : options.start * 1000 - realNow();
+  const startReal = realNow();
+  let offsetMs = options.start === undefined ? 0 : options.start * 1000 - startReal;
   // While frozen, virtual time is this instant; offset is recomputed on resume so time continues from it.
-  let frozenAtMs: number | undefined = options.frozen ? realNow() + offsetMs : undefined;
+  let frozenAtMs: number | undefined = options.frozen ? startReal + offsetMs : undefined;
   const listeners = new Set<(state: ClockState) => void>();
 
   const nowMs = (): number => frozenAtMs ?? realNow() + offsetMs;
 
   const state = (): ClockState => {
-    const now = nowMs();
-    return { now: now / 1000, offset: (now - realNow()) / 1000, frozen: frozenAtMs !== undefined };
+    const real = realNow();
+    const now = frozenAtMs ?? real + offsetMs;
+    return { now: now / 1000, offset: (now - real) / 1000, frozen: frozenAtMs !== undefined };
   };
 
   const changed = (): ClockState => {

@@ -42,7 +42,8 @@ export const EMBEDDED_CONFIG: UnderstudyConfig = {
       secret: 'demo-secret',
       name: 'Demo Client',
       grants: ['client_credentials'],
-      scopes: [`${DEMO_AUDIENCE}${DEMO_SCOPE}`],
+      // No explicit scopes: every scope of every resource, so a config that brings its own
+      // resources but no clients still has a usable demo client.
     },
   ],
   api: {

@@ -27,7 +27,9 @@ export function parseConfigText(text: string, source: string): UnderstudyConfig 
     else value = parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-    throw new ConfigError(source, [{ path: '', message: `not valid ${extname(source).toLowerCase() === '.json' ? 'JSON' : 'YAML'}${where}: ${(error as Error).message.split('\n')[0]}` }]);
+    // The yaml library appends its own "at line N, column M:" and a code excerpt; say it once.
+    const detail = ((error as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(source, [{ path: '', message: `not valid ${extname(source).toLowerCase() === '.json' ? 'JSON' : 'YAML'}${where}: ${detail}` }]);
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -99,7 +99,9 @@ describe('resolveConfig: embedded default', () => {
   it('exports consistent demo constants', () => {
     expect(DEMO_AUDIENCE).toBe('https://api.understudy.test:443');
     expect(DEMO_SCOPE).toBe('urn:opc:resource:consumer::all');
-    expect(EMBEDDED_CONFIG.clients?.[0]?.scopes).toEqual([`${DEMO_AUDIENCE}${DEMO_SCOPE}`]);
+    // The demo client lists no scopes: it is granted every scope of the configured resources.
+    expect(EMBEDDED_CONFIG.clients?.[0]?.scopes).toBeUndefined();
+    expect(resolveConfig().clients[0]?.scopes).toEqual([{ audience: DEMO_AUDIENCE, scope: DEMO_SCOPE }]);
     expect(DEFAULTS.profile).toBe('idcs');
   });
 

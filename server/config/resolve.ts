@@ -19,7 +19,7 @@ export interface ResolveOptions {
  */
 export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOptions = {}): ResolvedConfig {
   const source = options.source ?? 'configuration';
-  const parsed = parseConfig(config, source);
+  const parsed = withoutUndefined(parseConfig(config, source));
   const base = options.embedded === false ? {} : parseConfig(EMBEDDED_CONFIG, 'embedded configuration');
   const merged: ParsedConfig = {
     ...base,
@@ -63,6 +63,11 @@ export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOpt
       maxBodyBytes: merged.server?.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     },
   };
+}
+
+/** `{clients: undefined}` means "not given", so the embedded section must survive the merge. */
+function withoutUndefined(config: ParsedConfig): ParsedConfig {
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as ParsedConfig;
 }
 
 function parseConfig(config: unknown, source: string): ParsedConfig {

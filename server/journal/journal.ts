@@ -44,7 +44,9 @@ export class Journal {
 
   /** Records an entry, giving it the next sequence number, and returns it. */
   record(input: JournalEntryInput): JournalEntry {
-    const entry: JournalEntry = { seq: ++this.#seq, ...input };
+    // The journal numbers entries; a seq in the input (a re-recorded entry) must not win.
+    const seq = ++this.#seq;
+    const entry: JournalEntry = Object.assign({ seq }, input, { seq });
     if (this.#size < this.capacity) {
       this.#ring[(this.#start + this.#size) % this.capacity] = entry;
       this.#size += 1;

@@ -21,7 +21,11 @@ export function createJsonLinesSink(file: string): JournalSink {
           reject(new Error(`journal file ${file} could not be written: ${failure.message}`));
           return;
         }
-        stream.end(() => resolve());
+        stream.end((error?: Error | null) => {
+          const cause = error ?? failure;
+          if (cause) reject(new Error(`journal file ${file} could not be written: ${cause.message}`));
+          else resolve();
+        });
       });
     },
   };
