@@ -7,6 +7,7 @@ import type { Profile } from './profiles/profile.ts';
 import type { ClientRegistry } from './authorization/client-registry.ts';
 import type { ReplayCache } from './authorization/replay-cache.ts';
 import type { Revocations } from './authorization/revocations.ts';
+import type { RefreshTokenStore } from './authorization/refresh-tokens.ts';
 
 /** Absolute URLs of the running server. */
 export interface ServerUrls {
@@ -29,6 +30,7 @@ export interface ServerContext {
   keys: KeyRing;
   clients: ClientRegistry;
   revocations: Revocations;
+  refreshTokens: RefreshTokenStore;
   replay: ReplayCache;
   urls: ServerUrls;
 }

@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ClientRegistry } from './authorization/client-registry.ts';
 import { ReplayCache } from './authorization/replay-cache.ts';
 import { Revocations } from './authorization/revocations.ts';
+import { RefreshTokenStore } from './authorization/refresh-tokens.ts';
 import { createClock, type Clock } from './clock.ts';
 import { loadConfigFile } from './config/load.ts';
 import { resolveConfig } from './config/resolve.ts';
@@ -69,6 +70,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     keys: KeyRing.create(config.profile, config.algorithm, config.keys),
     clients: new ClientRegistry(config.clients),
     revocations: new Revocations(),
+    refreshTokens: new RefreshTokenStore(),
     replay: new ReplayCache(),
     urls: buildUrls('http://127.0.0.1', profile, config.issuer),
   };

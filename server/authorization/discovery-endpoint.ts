@@ -9,7 +9,7 @@ export function discoveryEndpoint(server: ServerContext) {
     ctx.body = profile.discovery(ctx.path, {
       issuer: urls.issuer,
       baseUrl: urls.baseUrl,
-      grantTypes: ['client_credentials'],
+      grantTypes: ['client_credentials', 'password', 'refresh_token'],
       scopes: config.resources.flatMap((r) => r.scopes.map((s) => (config.profile === 'idcs' ? `${r.audience}${s}` : s))),
       signingAlgorithm: keys.algorithm,
     });

@@ -5,9 +5,16 @@ import { readFormRequest } from './form-request.ts';
 import { issueAccessToken } from './issue-access-token.ts';
 import { OAuthError } from './oauth-error.ts';
 import { sendJson, withOAuthErrors } from './respond.ts';
-import { decideScope } from './scope-request.ts';
+import { clientCredentialsGrant } from './grants/client-credentials-grant.ts';
+import type { GrantDecision, GrantHandler } from './grants/grant.ts';
+import { passwordGrant } from './grants/password-grant.ts';
+import { refreshTokenGrant } from './grants/refresh-token-grant.ts';
 
-const SUPPORTED_GRANTS = new Set(['client_credentials']);
+const GRANTS = new Map<string, GrantHandler>([
+  ['client_credentials', clientCredentialsGrant],
+  ['password', passwordGrant],
+  ['refresh_token', refreshTokenGrant],
+]);
 
 /**
  * POST token endpoint: a pipeline of named steps, each of which may end the request with an
@@ -18,11 +25,12 @@ export function tokenEndpoint(server: ServerContext) {
     withOAuthErrors(ctx, server, async () => {
       const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);
       noteRequest(ctx, params);
-      const grantType = requireGrantType(params);
+      const grant = requireGrantType(params);
       const authenticated = await authenticate(ctx, server, params);
       requireActive(authenticated);
-      requireGrantAllowed(authenticated, grantType);
-      clientCredentialsGrant(ctx, server, authenticated, params);
+      requireGrantAllowed(authenticated, params.get('grant_type') as string);
+      const decision = grant({ server, client: authenticated.client, params });
+      respondWithTokens(ctx, server, authenticated, decision);
     });
 }
 
@@ -33,13 +41,14 @@ function noteRequest(ctx: HttpContext, params: Map<string, string>): void {
   entry.clientId = params.get('client_id');
 }
 
-function requireGrantType(params: Map<string, string>): string {
+function requireGrantType(params: Map<string, string>): GrantHandler {
   const grantType = params.get('grant_type');
   if (!grantType) throw new OAuthError('invalid_request', 'missing required parameter grant_type');
-  if (!SUPPORTED_GRANTS.has(grantType)) {
-    throw new OAuthError('unsupported_grant_type', `unsupported grant_type ${grantType}; this server supports ${[...SUPPORTED_GRANTS].join(', ')}`);
+  const grant = GRANTS.get(grantType);
+  if (!grant) {
+    throw new OAuthError('unsupported_grant_type', `unsupported grant_type ${grantType}; this server supports ${[...GRANTS.keys()].join(', ')}`);
   }
-  return grantType;
+  return grant;
 }
 
 async function authenticate(ctx: HttpContext, server: ServerContext, params: Map<string, string>): Promise<AuthenticatedClient> {
@@ -73,11 +82,8 @@ function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string)
   }
 }
 
-function clientCredentialsGrant(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, params: Map<string, string>): void {
+function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, decision: GrantDecision): void {
   const { config, profile, clock, keys } = server;
-  const decision = decideScope(params.get('scope'), client, config.resources, config.profile, params.get('resource'));
-  const baseTtl = client.accessTokenTtl ?? decision.resource.accessTokenTtl;
-  const ttl = decision.expiry === undefined ? baseTtl : Math.min(decision.expiry, baseTtl);
   const iat = clock.nowSeconds();
   const token = issueAccessToken(
     {
@@ -88,10 +94,10 @@ function clientCredentialsGrant(ctx: HttpContext, server: ServerContext, { clien
       audience: decision.audience,
       scopes: decision.scopes,
       iat,
-      exp: iat + ttl,
-      grantType: 'client_credentials',
-      subject: client.id,
-      subjectType: 'client',
+      exp: iat + decision.ttl,
+      grantType: decision.grantType,
+      subject: decision.subject,
+      subjectType: decision.subjectType,
     },
     profile,
     keys,
@@ -100,7 +106,23 @@ function clientCredentialsGrant(ctx: HttpContext, server: ServerContext, { clien
   entry.decision = 'issued';
   entry.grantedScope = decision.scopes.join(' ');
   entry.issued = { jti: token.jti, clientId: client.id, iat: token.iat, exp: token.exp, kid: token.kid };
-  entry.reason = `issued a ${ttl}s token for ${decision.audience} (${entry.grantedScope}) to ${client.id}`;
-  // IDCS answers exactly these three members, in this order, for client_credentials.
-  sendJson(ctx, server, { access_token: token.value, token_type: 'Bearer', expires_in: ttl });
+  entry.reason = `issued a ${decision.ttl}s token for ${decision.audience} (${entry.grantedScope}) to ${client.id}`;
+  // IDCS answers exactly these members, in this order; refresh_token only for user grants with offline_access.
+  const body: Record<string, unknown> = { access_token: token.value, token_type: 'Bearer', expires_in: decision.ttl };
+  if (decision.refreshToken) {
+    body.refresh_token = server.refreshTokens.issue(
+      {
+        clientId: client.id,
+        subject: decision.subject,
+        subjectType: decision.subjectType,
+        audience: decision.audience,
+        scopes: decision.scopes,
+        accessTokenTtl: decision.ttl,
+        exp: iat + config.refreshTokenTtl,
+      },
+      iat,
+    );
+    entry.reason += ' with a refresh token';
+  }
+  sendJson(ctx, server, body);
 }

@@ -102,6 +102,7 @@ export function controlApi(server: ServerContext) {
         }
         if (typeof input.clientId === 'string' && input.clientId) {
           server.revocations.revokeClient(input.clientId, now);
+          server.refreshTokens.revokeClient(input.clientId, now);
           return { revoked: { clientId: input.clientId, issuedAtOrBefore: now } };
         }
         throw new Problem(400, 'Invalid body', 'send {"jti": "<token jti>"} to revoke one token or {"clientId": "<client id>"} to revoke every token of a client');
