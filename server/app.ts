@@ -1,25 +1,26 @@
-import Koa from 'koa';
+import Koa, { type Next } from 'koa';
 import { discoveryEndpoint } from './authorization/discovery-endpoint.ts';
 import { introspectionEndpoint } from './authorization/introspection-endpoint.ts';
 import { jwksEndpoint } from './authorization/jwks-endpoint.ts';
 import { revocationEndpoint } from './authorization/revocation-endpoint.ts';
 import { tokenEndpoint } from './authorization/token-endpoint.ts';
-import type { RequestState, ServerContext } from './context.ts';
+import type { Face, RequestState, ServerContext } from './context.ts';
 import { CONTROL_PREFIX, controlApi } from './control/control-api.ts';
+import { applyFaults } from './faults/apply-faults.ts';
 import { journalRequests } from './http/journal-requests.ts';
+import { sendNotFound } from './http/not-found.ts';
 import type { HttpContext } from './http/types.ts';
 import type { Endpoint } from './journal/types.ts';
 import { answerApiRoute, findRoute } from './resource/api-endpoint.ts';
 
-type EndpointHandler = (ctx: HttpContext) => Promise<void> | void;
-
 /**
  * One Koa app, four faces: the authorization server (profile paths), the mock protected API
- * (configured routes), the control API under /_understudy, and a 404 that says where things are.
+ * (configured routes), the control API under /_understudy, and a 404 that says where things
+ * are. Every request but the control API's goes: journal -> find its face -> faults -> face.
  */
 export function createApp(server: ServerContext): Koa<RequestState> {
   const { paths } = server.profile;
-  const authorization = new Map<string, { endpoint: Endpoint; handle: EndpointHandler }>([
+  const authorization = new Map<string, Face>([
     [paths.token, { endpoint: 'token', handle: tokenEndpoint(server) }],
     [paths.introspect, { endpoint: 'introspect', handle: introspectionEndpoint(server) }],
     [paths.revoke, { endpoint: 'revoke', handle: revocationEndpoint(server) }],
@@ -28,49 +29,42 @@ export function createApp(server: ServerContext): Koa<RequestState> {
   const discovery = discoveryEndpoint(server);
   for (const path of paths.discovery) authorization.set(path, { endpoint: 'discovery', handle: discovery });
   const control = controlApi(server);
+  const notFound: Face = { endpoint: 'other', handle: (ctx) => sendNotFound(ctx, server) };
 
   const classify = (path: string): Endpoint => authorization.get(path)?.endpoint ?? (findRoute(server.config.api.routes, 'GET', path).pathMatched ? 'api' : 'other');
+
+  function findFace(ctx: HttpContext): Face {
+    const face = authorization.get(ctx.path);
+    if (face) return face;
+    const { route, pathMatched } = findRoute(server.config.api.routes, ctx.method, ctx.path);
+    if (route) return { endpoint: 'api', route, handle: (c) => answerApiRoute(c, server, route) };
+    if (pathMatched) return { endpoint: 'api', handle: (c) => methodNotAllowed(c, server) };
+    return notFound;
+  }
 
   const app = new Koa<RequestState>();
   app.silent = true;
   app.use(journalRequests(server, classify));
-  app.use(async (ctx) => {
+  app.use(async (ctx: HttpContext, next: Next) => {
     if (ctx.path === CONTROL_PREFIX || ctx.path.startsWith(`${CONTROL_PREFIX}/`)) {
       await control(ctx);
       return;
     }
-    const face = authorization.get(ctx.path);
-    if (face) {
-      ctx.state.entry.endpoint = face.endpoint;
-      await face.handle(ctx);
-      return;
-    }
-    const { route, pathMatched } = findRoute(server.config.api.routes, ctx.method, ctx.path);
-    if (route) {
-      ctx.state.entry.endpoint = 'api';
-      await answerApiRoute(ctx, server, route);
-      return;
-    }
-    if (pathMatched) {
-      ctx.state.entry.endpoint = 'api';
-      const allowed = server.config.api.routes.filter((r) => findRoute([r], r.method, ctx.path).route).map((r) => r.method);
-      ctx.status = 405;
-      ctx.set('allow', allowed.join(', '));
-      ctx.body = { error: 'method_not_allowed', error_description: `${ctx.method} is not allowed on ${ctx.path}; use ${allowed.join(' or ')}` };
-      ctx.state.entry.reason = `no ${ctx.method} route for ${ctx.path}`;
-      return;
-    }
-    notFound(ctx, server);
+    const face = findFace(ctx);
+    ctx.state.face = face;
+    ctx.state.entry.endpoint = face.endpoint;
+    await next();
   });
+  app.use(applyFaults(server));
+  app.use((ctx: HttpContext) => (ctx.state.face as Face).handle(ctx));
   return app;
 }
 
-function notFound(ctx: HttpContext, server: ServerContext): void {
-  ctx.status = 404;
-  ctx.body = {
-    error: 'not_found',
-    error_description: `Nothing is served at ${ctx.method} ${ctx.path}. The token endpoint is ${server.urls.tokenUrl} (POST); discovery is at ${server.urls.discoveryUrl}.`,
-  };
+function methodNotAllowed(ctx: HttpContext, server: ServerContext): void {
+  const allowed = server.config.api.routes.filter((r) => findRoute([r], r.method, ctx.path).route).map((r) => r.method);
+  ctx.status = 405;
+  ctx.set('allow', allowed.join(', '));
+  ctx.body = { error: 'method_not_allowed', error_description: `${ctx.method} is not allowed on ${ctx.path}; use ${allowed.join(' or ')}` };
   ctx.state.entry.decision = 'rejected';
-  ctx.state.entry.reason = `no such path: ${ctx.path}`;
+  ctx.state.entry.reason = `no ${ctx.method} route for ${ctx.path}`;
 }

@@ -1,4 +1,9 @@
 import type { Clock } from './clock.ts';
+import type { ResolvedRoute } from './config/types.ts';
+import type { FaultLayer } from './faults/fault-layer.ts';
+import type { FaultAction, FaultRule } from './faults/rule-schema.ts';
+import type { HttpContext } from './http/types.ts';
+import type { Endpoint } from './journal/types.ts';
 import type { ResolvedConfig } from './config/types.ts';
 import type { Journal } from './journal/journal.ts';
 import type { JournalEntryInput } from './journal/types.ts';
@@ -32,7 +37,21 @@ export interface ServerContext {
   revocations: Revocations;
   refreshTokens: RefreshTokenStore;
   replay: ReplayCache;
+  faults: FaultLayer;
   urls: ServerUrls;
+}
+
+/** Which face of the server answers a request, found before faults apply. */
+export interface Face {
+  endpoint: Endpoint;
+  route?: ResolvedRoute;
+  handle: (ctx: HttpContext) => Promise<void> | void;
+}
+
+/** A token-side fault action waiting for the token endpoint to apply it. */
+export interface PendingTweak {
+  rule: FaultRule;
+  action: Extract<FaultAction, { type: 'token_mutation' | 'token_response' }>;
 }
 
 /** What a handler tells the journal about the request it answered. */
@@ -44,6 +63,13 @@ export interface RequestState {
   entry: EntryDraft;
   /** Control API and dashboard requests are not journaled. */
   skipJournal?: boolean;
+  /** The parsed form of an OAuth POST, read once and shared (see readFormRequest). */
+  form?: Promise<Map<string, string>>;
+  face?: Face;
+  /** Seconds the API's verification clock runs ahead (clock_skew faults). */
+  verifySkew?: number;
+  /** Token mutations and response tweaks for the token endpoint (fault rules). */
+  tokenTweaks?: PendingTweak[];
 }
 
 export function buildUrls(baseUrl: string, profile: Profile, issuer: string | undefined): ServerUrls {

@@ -15,6 +15,9 @@ import { createJsonLinesSink } from './journal/jsonl-sink.ts';
 import { Journal } from './journal/journal.ts';
 import { KeyRing } from './keys/key-ring.ts';
 import { createProfile } from './profiles/index.ts';
+import { createFaultLayer } from './faults/fault-layer.ts';
+import { FaultRuleError } from './faults/fault-engine.ts';
+import { ConfigError } from './config/errors.ts';
 
 export interface CreateServerOptions {
   /** Configuration object (the file's shape). Sections it omits come from the embedded default. */
@@ -29,6 +32,8 @@ export interface CreateServerOptions {
   host?: string;
   /** Share a clock (e.g. one driven with fake timers); default: a fresh real-time clock. */
   clock?: Clock;
+  /** Fault rules active from the start, added after the config's own `faults`. */
+  faults?: unknown[];
 }
 
 export interface UnderstudyServer {
@@ -72,8 +77,18 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     revocations: new Revocations(),
     refreshTokens: new RefreshTokenStore(),
     replay: new ReplayCache(),
+    faults: createFaultLayer(clock, config.algorithm),
     urls: buildUrls('http://127.0.0.1', profile, config.issuer),
   };
+
+  try {
+    context.faults.engine.addAll([...config.faults, ...(options.faults ?? [])]);
+  } catch (error) {
+    if (error instanceof FaultRuleError) {
+      throw new ConfigError(options.configFile ?? 'configuration', error.issues.map((issue) => ({ path: `faults${issue.path}`, message: issue.message })));
+    }
+    throw error;
+  }
 
   const app = createApp(context);
   const http = createHttpServer(app.callback());
@@ -95,6 +110,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     clients: context.clients,
     close() {
       closing ??= (async () => {
+        context.faults.stop();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeAllConnections();

@@ -4,10 +4,17 @@ import { OAuthError } from './oauth-error.ts';
 
 /**
  * Reads an OAuth form POST (token, introspection, revocation): POST only, form-encoded,
- * within the size limit, and every parameter at most once (RFC 6749 §3.1).
+ * within the size limit, and every parameter at most once (RFC 6749 §3.1). The body is read
+ * once per request: the fault layer (which matches on client and scope) and the endpoint share it.
  * @returns single-valued parameters.
+ * @throws OAuthError (the same one to every caller) when the request is not a well-formed form POST.
  */
-export async function readFormRequest(ctx: HttpContext, limit: number): Promise<Map<string, string>> {
+export function readFormRequest(ctx: HttpContext, limit: number): Promise<Map<string, string>> {
+  ctx.state.form ??= parseFormRequest(ctx, limit);
+  return ctx.state.form;
+}
+
+async function parseFormRequest(ctx: HttpContext, limit: number): Promise<Map<string, string>> {
   if (ctx.method !== 'POST') {
     ctx.set('allow', 'POST');
     throw new OAuthError('invalid_request', `this endpoint only accepts POST, not ${ctx.method}`, { status: 405 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { KeyRing } from '../keys/key-ring.ts';
+import type { KeyRing, SigningKey } from '../keys/key-ring.ts';
 import { signJwt } from '../keys/sign-jwt.ts';
 import type { AccessTokenFacts, Profile } from '../profiles/profile.ts';
 
@@ -12,14 +12,22 @@ export interface IssuedToken {
   claims: Record<string, unknown>;
 }
 
+export interface IssueOptions {
+  /** Sign with this key instead of the ring's current one (fault: unknown key). */
+  key?: SigningKey;
+  /** Claims to set after the profile shaped them (faults: aud, iss, nbf). */
+  claims?: Record<string, unknown>;
+}
+
 /** Signs an access token in the profile's shape with the ring's current key. */
 export function issueAccessToken(
   facts: Omit<AccessTokenFacts, 'jti'> & { jti?: string },
   profile: Profile,
   keys: KeyRing,
+  options: IssueOptions = {},
 ): IssuedToken {
   const jti = facts.jti ?? randomBytes(16).toString('hex');
-  const key = keys.current;
-  const claims = profile.tokenClaims({ ...facts, jti });
+  const key = options.key ?? keys.current;
+  const claims = { ...profile.tokenClaims({ ...facts, jti }), ...options.claims };
   return { value: signJwt(profile.tokenHeader(key), claims, key), jti, iat: facts.iat, exp: facts.exp, kid: key.kid, claims };
 }

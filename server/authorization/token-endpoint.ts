@@ -5,6 +5,7 @@ import { readFormRequest } from './form-request.ts';
 import { issueAccessToken } from './issue-access-token.ts';
 import { OAuthError } from './oauth-error.ts';
 import { sendJson, withOAuthErrors } from './respond.ts';
+import { mutateToken, reissueKey, tweakTokenResponse } from '../faults/token-tweaks.ts';
 import { clientCredentialsGrant } from './grants/client-credentials-grant.ts';
 import type { GrantDecision, GrantHandler } from './grants/grant.ts';
 import { passwordGrant } from './grants/password-grant.ts';
@@ -84,7 +85,24 @@ function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string)
 
 function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, decision: GrantDecision): void {
   const { config, profile, clock, keys } = server;
+  const entry = ctx.state.entry;
+  const tweaks = ctx.state.tokenTweaks;
   const iat = clock.nowSeconds();
+
+  const cacheKey = reissueKey(tweaks, client.id);
+  const cached = cacheKey ? server.faults.reissued.get(cacheKey) : undefined;
+  if (cached && cached.exp > iat) {
+    // A server that hands out its cached token again, with whatever lifetime it has left.
+    const body = { ...cached.body, expires_in: cached.exp - iat };
+    entry.decision = 'issued';
+    entry.issued = cached.summary;
+    entry.grantedScope = decision.scopes.join(' ');
+    entry.reason = `reissued cached token ${cached.summary.jti} to ${client.id} with ${cached.exp - iat}s left`;
+    sendJson(ctx, server, tweakTokenResponse(tweaks?.filter((t) => !(t.action.type === 'token_response' && t.action.reissue)), body, cached.exp - iat));
+    return;
+  }
+
+  const mutation = mutateToken(tweaks, server, { scopes: decision.scopes, iat, ttl: decision.ttl, profile: config.profile });
   const token = issueAccessToken(
     {
       issuer: server.urls.issuer,
@@ -92,23 +110,24 @@ function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: 
       clientName: client.name,
       tenant: config.tenant,
       audience: decision.audience,
-      scopes: decision.scopes,
-      iat,
-      exp: iat + decision.ttl,
+      scopes: mutation.scopes,
+      iat: mutation.iat,
+      exp: mutation.exp,
       grantType: decision.grantType,
       subject: decision.subject,
       subjectType: decision.subjectType,
     },
     profile,
     keys,
+    { key: mutation.key, claims: mutation.claims },
   );
-  const entry = ctx.state.entry;
   entry.decision = 'issued';
-  entry.grantedScope = decision.scopes.join(' ');
+  entry.grantedScope = mutation.scopes.join(' ');
   entry.issued = { jti: token.jti, clientId: client.id, iat: token.iat, exp: token.exp, kid: token.kid };
   entry.reason = `issued a ${decision.ttl}s token for ${decision.audience} (${entry.grantedScope}) to ${client.id}`;
   // IDCS answers exactly these members, in this order; refresh_token only for user grants with offline_access.
   const body: Record<string, unknown> = { access_token: token.value, token_type: 'Bearer', expires_in: decision.ttl };
+  if (mutation.announceScope) body.scope = mutation.scopes.join(' ');
   if (decision.refreshToken) {
     body.refresh_token = server.refreshTokens.issue(
       {
@@ -124,5 +143,6 @@ function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: 
     );
     entry.reason += ' with a refresh token';
   }
-  sendJson(ctx, server, body);
+  if (cacheKey) server.faults.reissued.set(cacheKey, { body, exp: token.exp, summary: entry.issued });
+  sendJson(ctx, server, tweakTokenResponse(tweaks, body, token.exp - iat));
 }

@@ -56,6 +56,7 @@ export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOpt
     users: merged.users ?? [],
     api: { realm: merged.api?.realm ?? DEFAULTS.realm, routes },
     journal: { capacity: merged.journal?.capacity ?? DEFAULTS.journalCapacity, file: merged.journal?.file },
+    faults: merged.faults ?? [],
     control: { adminToken: merged.control?.adminToken },
     server: {
       host: merged.server?.host ?? DEFAULTS.host,

@@ -134,6 +134,10 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    faults: z
+      .array(z.unknown())
+      .describe('Fault rules active from the start: a preset ({"preset": "token.rate_limited"}) or a full rule; see `understudy fault presets`.')
+      .optional(),
     control: z
       .object({
         adminToken: z

@@ -65,6 +65,8 @@ export interface ResolvedConfig {
   users: { username: string; password: string }[];
   api: { realm: string; routes: ResolvedRoute[] };
   journal: { capacity: number; file: string | undefined };
+  /** Fault rules as written (validated when the server starts). */
+  faults: unknown[];
   control: { adminToken: string | undefined };
   server: { host: string; port: number; maxBodyBytes: number };
 }

@@ -8,6 +8,8 @@ import { ENDPOINTS, type Endpoint, type JournalQuery } from '../journal/types.ts
 import { guardControl } from './loopback.ts';
 import { Problem, sendProblem } from './problem.ts';
 import { readJsonObject } from './read-json.ts';
+import { FaultRuleError } from '../faults/fault-engine.ts';
+import { PRESETS } from '../faults/presets.ts';
 
 export const CONTROL_PREFIX = '/_understudy';
 
@@ -87,6 +89,36 @@ export function controlApi(server: ServerContext) {
       handler: (ctx, [kid]) => {
         if (kid === server.keys.current.kid) throw new Problem(409, 'Conflict', `key ${kid} is the signing key; rotate first, then remove it`);
         if (!server.keys.remove(kid as string)) throw new Problem(404, 'Not found', `no key with kid ${kid}`);
+        ctx.status = 204;
+      },
+    },
+    { method: 'GET', pattern: /^\/faults$/, handler: () => ({ faults: server.faults.engine.list() }) },
+    { method: 'GET', pattern: /^\/faults\/presets$/, handler: () => ({ presets: describePresets() }) },
+    {
+      method: 'POST',
+      pattern: /^\/faults$/,
+      handler: async (ctx) => {
+        const input = await body(ctx);
+        try {
+          const rule = server.faults.engine.add(input);
+          ctx.status = 201;
+          return { id: rule.id, rule };
+        } catch (error) {
+          if (error instanceof FaultRuleError) throw new Problem(400, 'Invalid fault rule', error.message, { issues: error.issues });
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/faults$/,
+      handler: () => ({ removed: server.faults.engine.clear() }),
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/faults\/([^/]+)$/,
+      handler: (ctx, [id]) => {
+        if (!server.faults.engine.remove(id as string)) throw new Problem(404, 'Not found', `no fault rule with id ${id}; GET /_understudy/faults lists them`);
         ctx.status = 204;
       },
     },
@@ -188,4 +220,8 @@ function invalidClient(issues: ConfigIssue[]): Problem {
     issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; '),
     { issues },
   );
+}
+
+function describePresets() {
+  return Object.entries(PRESETS).map(([name, preset]) => ({ name, summary: preset.summary, params: Object.keys(preset.params.shape) }));
 }

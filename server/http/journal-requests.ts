@@ -34,7 +34,8 @@ export function journalRequests(server: ServerContext, classify: (path: string) 
       endpoint: draft.endpoint ?? classify(ctx.path),
       method: ctx.method,
       path: ctx.path,
-      status: ctx.status,
+      // No status line was sent when the connection was reset, closed empty, or abandoned.
+      status: draft.transport && draft.transport !== 'truncated' ? 0 : ctx.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       requestHeaders: Object.keys(ctx.headers),
       ...draft,

@@ -59,6 +59,24 @@ export interface JournalEntry {
   reason: string;
   /** Remote address of the caller. */
   remoteAddress?: string;
+  /** Fault rules that touched this request, in the order they acted. */
+  faults?: FaultNote[];
+  /** The request broke a rule the server had set, e.g. came before Retry-After had passed. */
+  violation?: { kind: 'retry_after'; rule: string; earlyBySeconds: number };
+  /**
+   * How the exchange ended when no ordinary answer was sent: the connection was reset or
+   * closed empty, the body was cut, or the client gave up waiting (status is then 0).
+   */
+  transport?: 'reset' | 'empty_reply' | 'truncated' | 'abandoned';
+}
+
+/** A fault rule that touched a request, and what it did. */
+export interface FaultNote {
+  rule: string;
+  preset?: string;
+  action: string;
+  /** What it did to this request, in one phrase. */
+  effect: string;
 }
 
 export type JournalEntryInput = Omit<JournalEntry, 'seq'>;

@@ -51,13 +51,13 @@ export class KeyRing {
 
   static create(profile: ProfileName, algorithm: SigningAlgorithm, configured: ResolvedKey[]): KeyRing {
     const keys = configured.map((key, index) =>
-      buildKey(key.kid ?? defaultKid(profile, index), algorithm, createPrivateKey(key.privateKeyPem), key.certificatePem),
+      createSigningKey(key.kid ?? defaultKid(profile, index), algorithm, createPrivateKey(key.privateKeyPem), key.certificatePem),
     );
     if (keys.length === 0) {
       keys.push(
         algorithm === 'RS256'
-          ? buildKey(defaultKid(profile, 0), 'RS256', createPrivateKey(DEFAULT_SIGNING_KEY_PEM), DEFAULT_SIGNING_CERT_PEM)
-          : buildKey(defaultKid(profile, 0), 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
+          ? createSigningKey(defaultKid(profile, 0), 'RS256', createPrivateKey(DEFAULT_SIGNING_KEY_PEM), DEFAULT_SIGNING_CERT_PEM)
+          : createSigningKey(defaultKid(profile, 0), 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
       );
     }
     return new KeyRing(profile, algorithm, keys);
@@ -92,9 +92,9 @@ export class KeyRing {
     let key: SigningKey;
     if (this.algorithm === 'RS256') {
       const { privateKey, certificatePem } = await generateRsaKeyWithCertificate(`understudy ${kid}`);
-      key = buildKey(kid, 'RS256', privateKey, certificatePem);
+      key = createSigningKey(kid, 'RS256', privateKey, certificatePem);
     } else {
-      key = buildKey(kid, 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+      key = createSigningKey(kid, 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     }
     const previous = this.current;
     previous.retiredAt = now;
@@ -116,7 +116,8 @@ function defaultKid(profile: ProfileName, index: number): string {
   return `understudy-${index + 1}`;
 }
 
-function buildKey(kid: string, alg: SigningAlgorithm, privateKey: KeyObject, certificatePem?: string): SigningKey {
+/** A signing key from a private key (and optional certificate for x5c / x5t). */
+export function createSigningKey(kid: string, alg: SigningAlgorithm, privateKey: KeyObject, certificatePem?: string): SigningKey {
   const expectedType = alg === 'RS256' ? 'rsa' : 'ec';
   if (privateKey.asymmetricKeyType !== expectedType) {
     throw new Error(`signing key ${kid} is ${privateKey.asymmetricKeyType ?? 'not asymmetric'}, but ${alg} needs an ${expectedType.toUpperCase()} key`);

@@ -55,7 +55,7 @@ export async function answerApiRoute(ctx: HttpContext, server: ServerContext, ro
     return;
   }
 
-  const result = await verifyAccessToken(match[1], server, { audience: route.audience });
+  const result = await verifyAccessToken(match[1], server, { audience: route.audience, skew: ctx.state.verifySkew });
   const claims = result.ok ? result.claims : result.unverified;
   if (claims && typeof claims.jti === 'string') {
     entry.presented = {

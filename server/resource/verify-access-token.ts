@@ -50,8 +50,9 @@ export async function verifyAccessToken(token: string, server: ServerContext, op
       },
     );
     const claims = payload as VerifiedToken['claims'];
-    if (server.revocations.isRevoked(claims)) {
-      return { ok: false, description: 'The access token has been revoked.', unverified: claims };
+    const revoked = server.revocations.check(claims);
+    if (revoked) {
+      return { ok: false, description: revoked === 'expired' ? 'The access token expired.' : 'The access token has been revoked.', unverified: claims };
     }
     return { ok: true, claims, header: protectedHeader };
   } catch (error) {

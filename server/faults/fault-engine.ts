@@ -1,0 +1,197 @@
+import type { Clock } from '../clock.ts';
+import { formatPath } from '../config/errors.ts';
+import { globToRegExp, inCountWindow, matchesRequest, resolveTime } from './match.ts';
+import { PRESETS } from './presets.ts';
+import { createRandom } from './random.ts';
+import type { RequestFacts } from './request-facts.ts';
+import { ruleSchema, type FaultAction, type FaultRule, type FaultRuleInput } from './rule-schema.ts';
+
+/** A fault rule that cannot be applied: the message names what is wrong and how to fix it. */
+export class FaultRuleError extends Error {
+  readonly code = 'FAULT_RULE_INVALID';
+  readonly issues: { path: string; message: string }[];
+
+  constructor(issues: { path: string; message: string }[]) {
+    super(`Invalid fault rule: ${issues.map((i) => `${i.path || '(rule)'}: ${i.message}`).join('; ')}`);
+    this.name = 'FaultRuleError';
+    this.issues = issues;
+  }
+}
+
+/** A rule as listed: its definition and how often it matched and fired. */
+export interface FaultRuleView extends FaultRule {
+  /** Requests that met its conditions (the count nth/from/times refer to). */
+  matched: number;
+  /** Times its action was applied. */
+  applied: number;
+}
+
+/** One rule's action chosen for a request. */
+export interface TriggeredFault {
+  rule: FaultRule;
+  action: FaultAction;
+  /** Deterministic random draw in [0, 1) for jitter, from the rule's seeded sequence. */
+  draw: number;
+}
+
+interface RuleState {
+  rule: FaultRule;
+  pathPattern: RegExp | undefined;
+  random: () => number;
+  matched: number;
+  applied: number;
+}
+
+/**
+ * The fault rules and their counters. `decide()` is called once per request and is the only
+ * place rules are evaluated, so the same rules and the same requests give the same decisions.
+ */
+export class FaultEngine {
+  #rules = new Map<string, RuleState>();
+  #nextId = 1;
+  #clock: Clock;
+  #removalListeners = new Set<(id: string) => void>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /**
+   * Validates and adds a rule (a preset name or a full rule); it takes effect on the next request.
+   * @throws FaultRuleError when the rule is invalid; nothing is added then.
+   */
+  add(input: unknown): FaultRule {
+    const rule = this.compile(input);
+    this.#install(rule);
+    return rule;
+  }
+
+  /**
+   * Adds several rules, all or nothing (a config file or a `--fault` file).
+   * @throws FaultRuleError whose issue paths start with the rule's index, e.g. `[2].params.retryAfter`.
+   */
+  addAll(inputs: readonly unknown[]): FaultRule[] {
+    const rules: FaultRule[] = [];
+    const ids = new Set<string>();
+    inputs.forEach((input, index) => {
+      try {
+        const rule = this.compile(input);
+        if (ids.has(rule.id)) throw new FaultRuleError([{ path: 'id', message: `duplicate rule id ${rule.id}` }]);
+        ids.add(rule.id);
+        rules.push(rule);
+      } catch (error) {
+        if (error instanceof FaultRuleError) throw new FaultRuleError(error.issues.map((issue) => ({ path: `[${index}]${issue.path ? `.${issue.path}` : ''}`, message: issue.message })));
+        throw error;
+      }
+    });
+    for (const rule of rules) this.#install(rule);
+    return rules;
+  }
+
+  #install(rule: FaultRule): void {
+    const random = createRandom(rule.match.seed ?? 1);
+    this.#rules.set(rule.id, { rule, pathPattern: rule.match.path ? globToRegExp(rule.match.path) : undefined, random, matched: 0, applied: 0 });
+  }
+
+  /** Validates a rule without adding it (for loading many at once, all or nothing). */
+  compile(input: unknown): FaultRule {
+    const parsed = ruleSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new FaultRuleError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
+    }
+    const given: FaultRuleInput = parsed.data;
+    if (given.id !== undefined && this.#rules.has(given.id)) {
+      throw new FaultRuleError([{ path: 'id', message: `a rule with id ${given.id} already exists; remove it first or pick another id` }]);
+    }
+    let description = given.description;
+    let match = given.match ?? {};
+    let action = given.action;
+    if (given.preset !== undefined) {
+      const preset = PRESETS[given.preset];
+      if (!preset) {
+        const close = Object.keys(PRESETS).filter((name) => name.split('.')[0] === given.preset?.split('.')[0]);
+        throw new FaultRuleError([
+          { path: 'preset', message: `unknown preset ${given.preset}; known: ${(close.length > 0 ? close : Object.keys(PRESETS)).join(', ')}` },
+        ]);
+      }
+      const params = preset.params.safeParse(given.params ?? {});
+      if (!params.success) {
+        throw new FaultRuleError(params.error.issues.map((issue) => ({ path: `params${issue.path.length ? `.${formatPath(issue.path)}` : ''}`, message: issue.message })));
+      }
+      const expansion = preset.expand(params.data);
+      description ??= expansion.description;
+      match = { ...expansion.match, ...match };
+      action = expansion.action;
+    } else if (given.params !== undefined) {
+      throw new FaultRuleError([{ path: 'params', message: 'params belong to a preset; a full rule puts its settings in "action"' }]);
+    }
+    const id = given.id ?? this.#freshId();
+    return {
+      id,
+      preset: given.preset,
+      description: description ?? `${(action as FaultAction).type} fault`,
+      match,
+      action: action as FaultAction,
+      addedAt: this.#clock.nowSeconds(),
+    };
+  }
+
+  #freshId(): string {
+    let id: string;
+    do id = `f${this.#nextId++}`;
+    while (this.#rules.has(id));
+    return id;
+  }
+
+  /** Removes a rule; requests it holds (hang) are released. */
+  remove(id: string): boolean {
+    const existed = this.#rules.delete(id);
+    if (existed) for (const listener of this.#removalListeners) listener(id);
+    return existed;
+  }
+
+  clear(): number {
+    const ids = [...this.#rules.keys()];
+    for (const id of ids) this.remove(id);
+    return ids.length;
+  }
+
+  has(id: string): boolean {
+    return this.#rules.has(id);
+  }
+
+  get size(): number {
+    return this.#rules.size;
+  }
+
+  list(): FaultRuleView[] {
+    return [...this.#rules.values()].map((state) => ({ ...state.rule, matched: state.matched, applied: state.applied }));
+  }
+
+  /** Called with the id of every removed rule (hung requests wait on this). */
+  onRemove(listener: (id: string) => void): () => void {
+    this.#removalListeners.add(listener);
+    return () => this.#removalListeners.delete(listener);
+  }
+
+  /** The rules that fire for this request, in the order they were added. */
+  decide(facts: RequestFacts): TriggeredFault[] {
+    if (this.#rules.size === 0) return [];
+    const now = this.#clock.nowMs() / 1000;
+    const fired: TriggeredFault[] = [];
+    for (const state of this.#rules.values()) {
+      const { rule } = state;
+      if (!matchesRequest(rule.match, facts, state.pathPattern)) continue;
+      if (rule.match.after !== undefined && now < resolveTime(rule.match.after, rule.addedAt)) continue;
+      if (rule.match.until !== undefined && now >= resolveTime(rule.match.until, rule.addedAt)) continue;
+      state.matched += 1;
+      if (!inCountWindow(rule.match, state.matched)) continue;
+      // One draw per counted request keeps the sequence, and so the decisions, reproducible.
+      const draw = state.random();
+      if (rule.match.probability !== undefined && draw >= rule.match.probability) continue;
+      state.applied += 1;
+      fired.push({ rule, action: rule.action, draw: state.random() });
+    }
+    return fired;
+  }
+}

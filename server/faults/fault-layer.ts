@@ -1,0 +1,62 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { TokenSummary } from '../journal/types.ts';
+import type { SigningAlgorithm } from '../config/types.ts';
+import { FaultEngine } from './fault-engine.ts';
+import { HangRegistry } from './hangs.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import type { FaultAction } from './rule-schema.ts';
+import type { SigningKey } from '../keys/key-ring.ts';
+import { createSigningKey } from '../keys/key-ring.ts';
+
+/** A token a `reissue` rule keeps answering with while it lives. */
+export interface ReissuedToken {
+  body: Record<string, unknown>;
+  exp: number;
+  summary: TokenSummary;
+}
+
+/** Everything the fault rules need across requests: the rules, rate-limit and hang state. */
+export interface FaultLayer {
+  engine: FaultEngine;
+  limiter: RateLimiter;
+  hangs: HangRegistry;
+  /** Per rule and client: the cached token of `token_response.reissue`. */
+  reissued: Map<string, ReissuedToken>;
+  /** A key the JWKS never publishes, for `token_mutation.unknownKey` (made on first use). */
+  unknownKey(): SigningKey;
+  /** Releases hung requests; called when the server stops. */
+  stop(): void;
+}
+
+export function createFaultLayer(clock: Clock, algorithm: SigningAlgorithm): FaultLayer {
+  const engine = new FaultEngine(clock);
+  const limiter = new RateLimiter();
+  const hangs = new HangRegistry();
+  const reissued = new Map<string, ReissuedToken>();
+  engine.onRemove((id) => {
+    hangs.release(id);
+    limiter.forget(id);
+    for (const key of reissued.keys()) if (key.startsWith(`${id}\u0000`)) reissued.delete(key);
+  });
+  let unknown: SigningKey | undefined;
+  return {
+    engine,
+    limiter,
+    hangs,
+    reissued,
+    unknownKey() {
+      unknown ??= createSigningKey(
+        'UNKNOWN_SIGNING_KEY',
+        algorithm,
+        algorithm === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+      );
+      return unknown;
+    },
+    stop() {
+      hangs.stopAll();
+    },
+  };
+}
+
+export type { FaultAction };
