@@ -7,6 +7,7 @@ import { tokenEndpoint } from './authorization/token-endpoint.ts';
 import type { Face, RequestState, ServerContext } from './context.ts';
 import { CONTROL_PREFIX, controlApi } from './control/control-api.ts';
 import { applyFaults } from './faults/apply-faults.ts';
+import { createRotationSchedule } from './keys/rotation-schedule.ts';
 import { journalRequests } from './http/journal-requests.ts';
 import { sendNotFound } from './http/not-found.ts';
 import type { HttpContext } from './http/types.ts';
@@ -55,6 +56,13 @@ export function createApp(server: ServerContext): Koa<RequestState> {
     ctx.state.entry.endpoint = face.endpoint;
     await next();
   });
+  if (server.config.keyRotation) {
+    const rotateIfDue = createRotationSchedule(server.keys, server.clock, server.config.keyRotation);
+    app.use(async (_ctx, next) => {
+      await rotateIfDue();
+      await next();
+    });
+  }
   app.use(applyFaults(server));
   app.use((ctx: HttpContext) => (ctx.state.face as Face).handle(ctx));
   return app;

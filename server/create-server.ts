@@ -72,7 +72,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     profile,
     clock,
     journal,
-    keys: KeyRing.create(config.profile, config.algorithm, config.keys),
+    keys: KeyRing.create(config.profile, config.algorithm, config.keys, () => clock.nowMs() / 1000),
     clients: new ClientRegistry(config.clients),
     revocations: new Revocations(),
     refreshTokens: new RefreshTokenStore(),

@@ -48,12 +48,14 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
   }
 
   if (input.authorization !== undefined) {
-    const { clientId, secret } = parseBasic(input.authorization);
+    const basic = parseBasic(input.authorization);
+    // Many client libraries send the halves unencoded; accept both readings, as lenient servers do.
+    const clientId = context.registry.get(basic.clientId) ? basic.clientId : context.registry.get(basic.rawClientId) ? basic.rawClientId : basic.clientId;
     input.claimedClientId?.(clientId);
     const paramId = params.get('client_id');
     if (paramId !== undefined && paramId !== clientId) throw new OAuthError('invalid_request', 'client_id mismatch between the form and the Authorization header');
     const client = findClient(context.registry, clientId, 'Basic');
-    checkSecret(client, secret, 'Basic');
+    checkSecret(client, basic.secret === basic.rawSecret ? [basic.secret] : [basic.secret, basic.rawSecret], 'Basic');
     return { client, method: 'client_secret_basic' };
   }
 
@@ -62,7 +64,7 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
     if (!clientId) throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
     input.claimedClientId?.(clientId);
     const client = findClient(context.registry, clientId);
-    checkSecret(client, postSecret);
+    checkSecret(client, [postSecret]);
     return { client, method: 'client_secret_post' };
   }
 
@@ -76,7 +78,29 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
   });
 }
 
-function parseBasic(header: string): { clientId: string; secret: string } {
+interface BasicCredentials {
+  clientId: string;
+  secret: string;
+  /** The halves as sent, for clients that do not form-encode them (RFC 6749 §2.3.1 says they must). */
+  rawClientId: string;
+  rawSecret: string;
+}
+
+/**
+ * An IDCS administrator can deactivate an OAuth client app; it then fails authentication.
+ * RFC 6749 §5.2: a Basic attempt gets a Basic challenge with the 401.
+ */
+export function assertActive({ client, method }: AuthenticatedClient): void {
+  if (!client.active) {
+    throw new OAuthError('invalid_client', `the OAuth client app ${client.id} is inactive; activate it to get tokens`, {
+      idcsDescription: 'The OAuth Client app is inactive.',
+      reason: `client ${client.id} is deactivated`,
+      challenge: method === 'client_secret_basic' ? 'Basic' : undefined,
+    });
+  }
+}
+
+function parseBasic(header: string): BasicCredentials {
   const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
   if (!match?.[1]) {
     throw new OAuthError('invalid_request', 'the Authorization header must be "Basic " followed by base64(client_id:client_secret)');
@@ -84,15 +108,18 @@ function parseBasic(header: string): { clientId: string; secret: string } {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon === -1) throw new OAuthError('invalid_request', 'the Basic credentials must be client_id:client_secret (no colon found)');
+  const rawClientId = decoded.slice(0, colon);
+  const rawSecret = decoded.slice(colon + 1);
+  if (!rawClientId || !rawSecret) throw new OAuthError('invalid_request', 'the Basic credentials have an empty client_id or client_secret');
+  return { clientId: formDecode(rawClientId), secret: formDecode(rawSecret), rawClientId, rawSecret };
+}
+
+/** application/x-www-form-urlencoded decoding; a value that is not validly encoded is taken as is. */
+function formDecode(value: string): string {
   try {
-    // RFC 6749 §2.3.1: both halves are application/x-www-form-urlencoded before base64.
-    const clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
-    const secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, '%20'));
-    if (!clientId || !secret) throw new OAuthError('invalid_request', 'the Basic credentials have an empty client_id or client_secret');
-    return { clientId, secret };
-  } catch (error) {
-    if (error instanceof OAuthError) throw error;
-    throw new OAuthError('invalid_request', 'client_id and client_secret in the Authorization header are not properly form-encoded');
+    return decodeURIComponent(value.replace(/\+/g, '%20'));
+  } catch {
+    return value;
   }
 }
 
@@ -102,7 +129,7 @@ function findClient(registry: ClientRegistry, clientId: string, challenge?: 'Bas
   return client;
 }
 
-function checkSecret(client: RegisteredClient, secret: string, challenge?: 'Basic'): void {
+function checkSecret(client: RegisteredClient, candidates: string[], challenge?: 'Basic'): void {
   if (!client.secretDigest || client.authMethod === 'private_key_jwt') {
     throw new OAuthError('invalid_client', 'client authentication failed', {
       challenge,
@@ -110,7 +137,8 @@ function checkSecret(client: RegisteredClient, secret: string, challenge?: 'Basi
     });
   }
   // Digests have equal length whatever the input, so the comparison time reveals nothing.
-  if (!timingSafeEqual(client.secretDigest, digest(secret))) {
+  const digestOfSecret = client.secretDigest;
+  if (!candidates.map((secret) => timingSafeEqual(digestOfSecret, digest(secret))).includes(true)) {
     throw new OAuthError('invalid_client', 'client authentication failed', { challenge, reason: `wrong client secret for client ${client.id}` });
   }
 }

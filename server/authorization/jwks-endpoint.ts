@@ -1,6 +1,7 @@
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { verifyAccessToken } from '../resource/verify-access-token.ts';
+import { bearerChallenge } from '../resource/bearer-challenge.ts';
 
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const IDCS_SCIM_ERROR = 'urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error';
@@ -18,7 +19,12 @@ export function jwksEndpoint(server: ServerContext) {
       const result = token ? await verifyAccessToken(token, server) : undefined;
       if (!result?.ok) {
         ctx.status = 401;
-        ctx.set({ 'cache-control': 'no-store', ...server.profile.responseHeaders(ctx.state.requestId) });
+        // RFC 9110 §15.5.2: a 401 carries a challenge; the scheme the endpoint accepts is Bearer.
+        ctx.set({
+          'cache-control': 'no-store',
+          'www-authenticate': bearerChallenge(server.config.api.realm, token ? 'invalid_token' : undefined),
+          ...server.profile.responseHeaders(ctx.state.requestId),
+        });
         // The SCIM shape is IDCS's; the detail text is understudy's (IDCS's exact wording is unverified).
         ctx.type = 'application/scim+json';
         ctx.body = {

@@ -62,11 +62,13 @@ export function decideScope(
     // RFC 6749 §3.3: no scope requested, so use a pre-defined default: everything the client
     // is granted on its first audience (or on the requested resource).
     const audience = resourceParam ?? client.scopes[0]?.audience;
-    const defaults = client.scopes.filter((g) => g.audience === audience);
-    if (!audience || defaults.length === 0) {
+    const granted = client.scopes.filter((g) => g.audience === audience);
+    if (!audience || granted.length === 0) {
       throw new OAuthError('invalid_scope', 'no scope was requested and the client has no scope granted to default to');
     }
-    grants.push(...defaults);
+    // consumer::all cannot be combined with the resource's other scopes, so it alone is the default.
+    const catchAll = profile === 'idcs' ? granted.find((g) => g.scope === CONSUMER_ALL) : undefined;
+    grants.push(...(catchAll ? [catchAll] : granted));
   }
 
   const audience = (grants[0] as ScopeGrant).audience;

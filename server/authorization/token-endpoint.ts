@@ -1,6 +1,6 @@
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
-import { authenticateClient, type AuthenticatedClient } from './client-authentication.ts';
+import { assertActive, authenticateClient, type AuthenticatedClient } from './client-authentication.ts';
 import { readFormRequest } from './form-request.ts';
 import { issueAccessToken } from './issue-access-token.ts';
 import { OAuthError } from './oauth-error.ts';
@@ -66,13 +66,8 @@ async function authenticate(ctx: HttpContext, server: ServerContext, params: Map
   return authenticated;
 }
 
-function requireActive({ client }: AuthenticatedClient): void {
-  if (!client.active) {
-    throw new OAuthError('invalid_client', `the OAuth client app ${client.id} is inactive; activate it to get tokens`, {
-      idcsDescription: 'The OAuth Client app is inactive.',
-      reason: `client ${client.id} is deactivated`,
-    });
-  }
+function requireActive(authenticated: AuthenticatedClient): void {
+  assertActive(authenticated);
 }
 
 function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string): void {

@@ -51,6 +51,7 @@ export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOpt
     leeway: merged.leeway ?? DEFAULTS.leeway,
     jwksPublic: merged.jwks?.public ?? DEFAULTS.jwksPublic,
     keys: merged.keys ?? [],
+    keyRotation: merged.keyRotation,
     resources,
     clients,
     users: merged.users ?? [],

@@ -114,6 +114,13 @@ export const configSchema = z
       .strict()
       .optional(),
     keys: z.array(keySchema).min(1).describe('Signing keys; the first signs. Default: the embedded development key.').optional(),
+    keyRotation: z
+      .object({
+        every: seconds('keyRotation.every').describe('Rotate the signing key every N seconds of virtual time.'),
+        grace: z.number().int().min(0).describe('Seconds the old key keeps verifying after a rotation (0 = stop at once). Default: until removed.').optional(),
+      })
+      .strict()
+      .optional(),
     resources: z.array(resourceSchema).min(1).describe('Protected resources (audiences and their scopes).').optional(),
     clients: z.array(clientSchema).describe('OAuth clients.').optional(),
     users: z

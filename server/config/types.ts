@@ -60,6 +60,8 @@ export interface ResolvedConfig {
   jwksPublic: boolean;
   /** Configured keys; empty = the embedded development key (RS256) or a fresh ES256 key. */
   keys: ResolvedKey[];
+  /** Scheduled signing-key rotation, if configured. */
+  keyRotation: { every: number; grace?: number } | undefined;
   resources: ResolvedResource[];
   clients: ResolvedClient[];
   users: { username: string; password: string }[];

@@ -71,14 +71,19 @@ export function controlApi(server: ServerContext) {
     {
       method: 'GET',
       pattern: /^\/keys$/,
-      handler: () => ({ signing: server.keys.current.kid, keys: server.keys.all().map((k) => ({ kid: k.kid, alg: k.alg, retiredAt: k.retiredAt })) }),
+      handler: () => ({ signing: server.keys.current.kid, keys: server.keys.all().map((k) => ({ kid: k.kid, alg: k.alg, retiredAt: k.retiredAt, removeAt: k.removeAt })) }),
     },
     {
       method: 'POST',
       pattern: /^\/keys\/rotate$/,
       handler: async (ctx) => {
+        const input = await body(ctx);
+        const grace = input.grace;
+        if (grace !== undefined && (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0)) {
+          throw new Problem(400, 'Invalid body', '"grace" must be the number of seconds the old key keeps verifying (0 = stop at once); omit it to keep the old key until DELETE /_understudy/keys/{kid}', { field: 'grace' });
+        }
         const previous = server.keys.current.kid;
-        const key = await server.keys.rotate(clock.nowSeconds());
+        const key = await server.keys.rotate({ grace });
         ctx.status = 201;
         return { kid: key.kid, previous, keys: server.keys.all().map((k) => k.kid) };
       },

@@ -14,6 +14,8 @@ export function journalRequests(server: ServerContext, classify: (path: string) 
     const started = performance.now();
     const time = server.clock.nowMs() / 1000;
     const realTime = new Date().toISOString();
+    // Read now: a request destroyed mid-way has no socket any more when the entry is written.
+    const remoteAddress = ctx.req.socket?.remoteAddress;
     ctx.state.requestId = createEcid();
     ctx.state.entry = {};
     try {
@@ -41,7 +43,7 @@ export function journalRequests(server: ServerContext, classify: (path: string) 
       ...draft,
       decision: draft.decision ?? (ctx.status < 400 ? 'served' : 'rejected'),
       reason: draft.reason ?? `answered ${ctx.status}`,
-      remoteAddress: ctx.req.socket.remoteAddress,
+      remoteAddress,
     });
   };
 }

@@ -23,7 +23,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   const chunks: Buffer[] = [];
   let received = 0;
-  for await (const chunk of req) {
+  // destroyOnReturn: false keeps the socket when we stop early, so a 413 can still be answered;
+  // the rest of the body is then drained and discarded.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     received += (chunk as Buffer).length;
     if (received > limit) {
       req.resume();

@@ -28,6 +28,13 @@ export interface SigningKey {
   x5tS256?: string;
   /** Virtual time (epoch seconds) it stopped signing, for rotated-out keys. */
   retiredAt?: number;
+  /** Virtual time it stops verifying (the end of a rotation's grace period). */
+  removeAt?: number;
+}
+
+export interface RotateOptions {
+  /** Seconds the old key keeps verifying; 0 = its tokens stop verifying at once. Default: until removed. */
+  grace?: number;
 }
 
 /** IDCS names its signing key this in every token header and JWKS entry. */
@@ -41,15 +48,21 @@ export class KeyRing {
   readonly algorithm: SigningAlgorithm;
   readonly profile: ProfileName;
   #keys: SigningKey[];
-  #rotations = 0;
+  #generated: number;
+  #now: () => number;
 
-  private constructor(profile: ProfileName, algorithm: SigningAlgorithm, keys: SigningKey[]) {
+  private constructor(profile: ProfileName, algorithm: SigningAlgorithm, keys: SigningKey[], now: () => number) {
     this.profile = profile;
     this.algorithm = algorithm;
     this.#keys = keys;
+    this.#generated = keys.length;
+    this.#now = now;
   }
 
-  static create(profile: ProfileName, algorithm: SigningAlgorithm, configured: ResolvedKey[]): KeyRing {
+  /**
+   * @param now virtual time in epoch seconds; keys whose grace period ended (removeAt) stop verifying.
+   */
+  static create(profile: ProfileName, algorithm: SigningAlgorithm, configured: ResolvedKey[], now: () => number = () => Date.now() / 1000): KeyRing {
     const keys = configured.map((key, index) =>
       createSigningKey(key.kid ?? defaultKid(profile, index), algorithm, createPrivateKey(key.privateKeyPem), key.certificatePem),
     );
@@ -60,7 +73,7 @@ export class KeyRing {
           : createSigningKey(defaultKid(profile, 0), 'ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
       );
     }
-    return new KeyRing(profile, algorithm, keys);
+    return new KeyRing(profile, algorithm, keys, now);
   }
 
   /** The key that signs new tokens. */
@@ -70,25 +83,27 @@ export class KeyRing {
 
   /** Every key that still verifies, newest first. */
   all(): readonly SigningKey[] {
+    this.#dropEnded();
     return this.#keys;
   }
 
   find(kid: string | undefined): SigningKey | undefined {
-    return this.#keys.find((key) => key.kid === kid);
+    return this.all().find((key) => key.kid === kid);
   }
 
   /** `{"keys": [...]}` with the public part of every verifying key, newest first. */
   jwks(): { keys: PublicJwk[] } {
-    return { keys: this.#keys.map((key) => key.publicJwk) };
+    return { keys: this.all().map((key) => key.publicJwk) };
   }
 
   /**
-   * Makes a new key the signing key. The old one keeps verifying until `remove()`d.
-   * @param now virtual time, recorded as the old key's retirement.
+   * Makes a new key the signing key. The old one keeps verifying until `remove()`d, or until
+   * its grace period ends.
    */
-  async rotate(now: number): Promise<SigningKey> {
-    this.#rotations += 1;
-    const kid = defaultKid(this.profile, this.#rotations + this.#keys.length);
+  async rotate(options: RotateOptions = {}): Promise<SigningKey> {
+    const now = this.#now();
+    const kid = defaultKid(this.profile, this.#generated);
+    this.#generated += 1;
     let key: SigningKey;
     if (this.algorithm === 'RS256') {
       const { privateKey, certificatePem } = await generateRsaKeyWithCertificate(`understudy ${kid}`);
@@ -98,8 +113,17 @@ export class KeyRing {
     }
     const previous = this.current;
     previous.retiredAt = now;
+    if (options.grace !== undefined) previous.removeAt = now + options.grace;
     this.#keys = [key, ...this.#keys];
+    this.#dropEnded();
     return key;
+  }
+
+  #dropEnded(): void {
+    const now = this.#now();
+    if (this.#keys.some((key) => key.removeAt !== undefined && key.removeAt <= now)) {
+      this.#keys = this.#keys.filter((key, index) => index === 0 || key.removeAt === undefined || key.removeAt > now);
+    }
   }
 
   /** Stops a retired key from verifying. The signing key cannot be removed. */

@@ -15,7 +15,7 @@ export function createIdcsProfile(): Profile {
       introspect: '/oauth2/v1/introspect',
       revoke: '/oauth2/v1/revoke',
       jwks: '/admin/v1/SigningCert/jwk',
-      discovery: ['/.well-known/openid-configuration', '/.well-known/idcs-configuration'],
+      discovery: ['/.well-known/openid-configuration', '/.well-known/idcs-configuration', '/.well-known/oauth-authorization-server'],
     },
     // Real IDCS headers are exactly these four members, in this order, with no `typ`.
     tokenHeader: (key) => ({ 'x5t#S256': key.x5tS256, x5t: key.x5t, kid: key.kid, alg: key.alg }),
@@ -57,6 +57,14 @@ export function createIdcsProfile(): Profile {
             asserter_endpoint: `${urls.baseUrl}/admin/v1/Asserter`,
           },
           'openid-configuration': openid,
+        };
+      }
+      if (path.endsWith('/oauth-authorization-server')) {
+        // IDCS's RFC 8414 document: the OpenID one plus "none" and PKCE's S256.
+        return {
+          ...openid,
+          token_endpoint_auth_methods_supported: [...(openid.token_endpoint_auth_methods_supported as string[]), 'none'],
+          code_challenge_methods_supported: ['S256'],
         };
       }
       return openid;

@@ -9,7 +9,8 @@ export function clientCredentialsGrant({ server, client, params }: GrantRequest)
     grantType: 'client_credentials',
     audience: decision.audience,
     scopes: decision.scopes,
-    ttl: decision.expiry === undefined ? baseTtl : Math.min(decision.expiry, baseTtl),
+    // IDCS: urn:opc:resource:expiry=N sets the lifetime to N seconds (Oracle documents up to a year).
+    ttl: decision.expiry ?? baseTtl,
     subject: client.id,
     subjectType: 'client',
     refreshToken: false,

@@ -22,7 +22,8 @@ export function passwordGrant({ server, client, params }: GrantRequest): GrantDe
     grantType: 'password',
     audience: decision.audience,
     scopes: decision.scopes,
-    ttl: decision.expiry === undefined ? baseTtl : Math.min(decision.expiry, baseTtl),
+    // IDCS: urn:opc:resource:expiry=N sets the lifetime to N seconds (Oracle documents up to a year).
+    ttl: decision.expiry ?? baseTtl,
     subject: username,
     subjectType: 'user',
     refreshToken: decision.offlineAccess && client.grants.includes('refresh_token'),
