@@ -63,6 +63,7 @@ export function createClock(options: ClockOptions = {}): Clock {
     nowSeconds: () => Math.floor(nowMs() / 1000),
     advance(seconds) {
       assertFiniteSeconds(seconds, 'seconds');
+      assertRepresentable(nowMs() + seconds * 1000, 'seconds');
       if (frozenAtMs !== undefined) frozenAtMs += seconds * 1000;
       else offsetMs += seconds * 1000;
       return changed();
@@ -70,6 +71,7 @@ export function createClock(options: ClockOptions = {}): Clock {
     set(time) {
       const targetMs = time instanceof Date ? time.getTime() : time * 1000;
       assertFiniteSeconds(targetMs, 'time');
+      assertRepresentable(targetMs, 'time');
       if (frozenAtMs !== undefined) frozenAtMs = targetMs;
       else offsetMs = targetMs - realNow();
       return changed();
@@ -93,8 +95,17 @@ export function createClock(options: ClockOptions = {}): Clock {
   };
 }
 
+/** ECMAScript dates span ±8.64e15 ms around 1970; a clock outside that cannot be formatted or compared. */
+const MAX_MS = 8.64e15;
+
 function assertFiniteSeconds(value: number, name: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
+  }
+}
+
+function assertRepresentable(ms: number, name: string): void {
+  if (Math.abs(ms) > MAX_MS) {
+    throw new RangeError(`${name} would move the clock outside the dates JavaScript can represent (±8.64e12 seconds from 1970)`);
   }
 }

@@ -4,20 +4,32 @@ export type RevocationReason = 'revoked' | 'expired';
 /**
  * Revoked tokens, remembered until they would have expired anyway (virtual time), so memory is
  * bounded by the number of live revoked tokens, not by the number ever issued. Revoking every
- * token of a client is a cut-off instant: tokens it was issued up to then are revoked.
+ * token of a client is a cut-off: tokens issued in earlier seconds are revoked by their iat, and
+ * those issued earlier in the same second (iat cannot tell them from later ones) by their jti.
  */
 export class Revocations {
   #byJti = new Map<string, { exp: number; reason: RevocationReason }>();
   #clientCutoff = new Map<string, number>();
+  /** Per client, the tokens issued in the latest second it was issued any. */
+  #lastSecond = new Map<string, { second: number; tokens: { jti: string; exp: number }[] }>();
+
+  /** Called for every token issued, so a client-wide revocation can be exact within a second. */
+  noteIssued(clientId: string, jti: string, iat: number, exp: number): void {
+    const recent = this.#lastSecond.get(clientId);
+    if (recent && recent.second === iat) recent.tokens.push({ jti, exp });
+    else this.#lastSecond.set(clientId, { second: iat, tokens: [{ jti, exp }] });
+  }
 
   revokeJti(jti: string, exp: number, now: number, reason: RevocationReason = 'revoked'): void {
     this.#prune(now);
     this.#byJti.set(jti, { exp, reason });
   }
 
-  /** Revokes every token issued to the client at or before `now`. */
+  /** Revokes every token issued to the client so far; tokens issued afterwards are valid. */
   revokeClient(clientId: string, now: number): void {
     this.#clientCutoff.set(clientId, now);
+    const recent = this.#lastSecond.get(clientId);
+    if (recent && recent.second >= now) for (const { jti, exp } of recent.tokens) this.revokeJti(jti, exp, now);
   }
 
   /** Why the token no longer counts, or undefined when it still does. */
@@ -27,7 +39,7 @@ export class Revocations {
       if (revoked) return revoked.reason;
     }
     const cutoff = typeof token.client_id === 'string' ? this.#clientCutoff.get(token.client_id) : undefined;
-    return cutoff !== undefined && typeof token.iat === 'number' && token.iat <= cutoff ? 'revoked' : undefined;
+    return cutoff !== undefined && typeof token.iat === 'number' && token.iat < cutoff ? 'revoked' : undefined;
   }
 
   #prune(now: number): void {

@@ -116,6 +116,7 @@ function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: 
     keys,
     { key: mutation.key, claims: mutation.claims },
   );
+  server.revocations.noteIssued(client.id, token.jti, token.iat, token.exp);
   entry.decision = 'issued';
   entry.grantedScope = mutation.scopes.join(' ');
   entry.issued = { jti: token.jti, clientId: client.id, iat: token.iat, exp: token.exp, kid: token.kid };

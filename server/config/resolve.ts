@@ -134,11 +134,14 @@ function resolveClients(clients: NonNullable<ParsedConfig['clients']>, resources
   const seen = new Set<string>();
   return clients.map((client, index) => {
     const at = `clients[${index}]`;
-    if (seen.has(client.id)) issues.push({ path: `${at}.id`, message: 'duplicate client id', value: client.id });
+    if (seen.has(client.id)) issues.push({ path: at_(at, 'id'), message: 'duplicate client id', value: client.id });
     seen.add(client.id);
     return resolveClient(client, resources, issues, at);
   });
 }
+
+/** `clients[0]` + `secret` -> `clients[0].secret`; with no prefix (the control API) just `secret`. */
+const at_ = (prefix: string, path: string) => (prefix ? `${prefix}.${path}` : path);
 
 /** Resolves one client (also used by the control API's `POST /_understudy/clients`). */
 export function resolveClient(
@@ -149,10 +152,10 @@ export function resolveClient(
 ): ResolvedClient {
   const authMethod = client.authMethod ?? (client.jwks && !client.secret ? 'private_key_jwt' : 'client_secret_basic');
   if (authMethod === 'private_key_jwt' && !client.jwks) {
-    issues.push({ path: `${at}.jwks`, message: 'a private_key_jwt client needs "jwks" with its public key(s)' });
+    issues.push({ path: at_(at, 'jwks'), message: 'a private_key_jwt client needs "jwks" with its public key(s)' });
   }
   if (authMethod !== 'private_key_jwt' && !client.secret) {
-    issues.push({ path: `${at}.secret`, message: `a ${authMethod} client needs a "secret" (or give "jwks" and authMethod "private_key_jwt")` });
+    issues.push({ path: at_(at, 'secret'), message: `a ${authMethod} client needs a "secret" (or give "jwks" and authMethod "private_key_jwt")` });
   }
   let granted: ScopeGrant[];
   if (client.scopes === undefined) {
@@ -163,13 +166,13 @@ export function resolveClient(
       const found = findScopeGrant(value, resources);
       if (found === undefined) {
         issues.push({
-          path: `${at}.scopes[${i}]`,
+          path: at_(at, `scopes[${i}]`),
           message: `no resource defines this scope; known: ${resources.flatMap((r) => r.scopes.map((s) => `${r.audience}${s}`)).join(', ') || '(no resources configured)'}`,
           value,
         });
       } else if (Array.isArray(found)) {
         issues.push({
-          path: `${at}.scopes[${i}]`,
+          path: at_(at, `scopes[${i}]`),
           message: `ambiguous: defined by ${found.map((g) => g.audience).join(' and ')}; write it fully-qualified as "<audience><scope>"`,
           value,
         });

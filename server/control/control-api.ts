@@ -34,9 +34,19 @@ export function controlApi(server: ServerContext) {
     {
       method: 'POST',
       pattern: /^\/clock\/advance$/,
-      handler: async (ctx) => clock.advance(requireNumber(await body(ctx), 'seconds', 'the number of seconds to move the clock, e.g. {"seconds": 3601}')),
+      handler: async (ctx) => {
+        const seconds = requireNumber(await body(ctx), 'seconds', 'the number of seconds to move the clock, e.g. {"seconds": 3601}');
+        return clockChange('seconds', () => clock.advance(seconds));
+      },
     },
-    { method: 'POST', pattern: /^\/clock\/set$/, handler: async (ctx) => clock.set(parseTime((await body(ctx)).time)) },
+    {
+      method: 'POST',
+      pattern: /^\/clock\/set$/,
+      handler: async (ctx) => {
+        const time = parseTime((await body(ctx)).time);
+        return clockChange('time', () => clock.set(time));
+      },
+    },
     { method: 'POST', pattern: /^\/clock\/freeze$/, handler: () => clock.freeze() },
     { method: 'POST', pattern: /^\/clock\/resume$/, handler: () => clock.resume() },
     { method: 'GET', pattern: /^\/journal$/, handler: (ctx) => server.journal.snapshot(parseJournalQuery(ctx)) },
@@ -181,13 +191,30 @@ function requireNumber(input: Record<string, unknown>, name: string, hint: strin
   return value;
 }
 
+/** A clock change the clock refuses (outside the representable range) is the caller's 400. */
+function clockChange<T>(field: string, change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof RangeError) throw new Problem(400, 'Invalid body', `"${field}": ${error.message}`, { field });
+    throw error;
+  }
+}
+
+/** RFC 3339 date-time (ISO 8601 profile): date, T, time, fraction, zone. */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 function parseTime(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim()) {
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms)) return ms / 1000;
+  if (typeof value === 'string') {
+    const match = RFC3339.exec(value);
+    const ms = match ? Date.parse(value) : Number.NaN;
+    // Date.parse rolls 2030-02-30 over to March; a real date has the day it names.
+    if (match && !Number.isNaN(ms) && new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))).getUTCDate() === Number(match[3])) {
+      return ms / 1000;
+    }
   }
-  throw new Problem(400, 'Invalid body', '"time" must be epoch seconds or an ISO 8601 date-time, e.g. {"time": "2030-01-01T00:00:00Z"}', { field: 'time' });
+  throw new Problem(400, 'Invalid body', '"time" must be epoch seconds or an RFC 3339 / ISO 8601 date-time, e.g. {"time": "2030-01-01T00:00:00Z"}', { field: 'time' });
 }
 
 function parseJournalQuery(ctx: HttpContext): JournalQuery {

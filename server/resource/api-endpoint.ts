@@ -36,22 +36,23 @@ export async function answerApiRoute(ctx: HttpContext, server: ServerContext, ro
     entry.reason = reason;
   };
 
-  const missing = route.headers.filter((name) => !ctx.get(name));
-  if (missing.length > 0) {
-    const description = `Missing required header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`;
-    refuse(400, 'invalid_request', description, `route ${route.name} requires ${missing.join(', ')}, which the request lacked`);
-    return;
-  }
-
   const authorization = ctx.get('authorization');
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
   if (!authorization || !/^Bearer\b/i.test(authorization)) {
-    // RFC 6750 §3.1: a request without authentication gets a bare challenge, no error code.
+    // RFC 6750 §3.1: a request without authentication gets a bare challenge, no error code,
+    // whatever else is wrong with it.
     refuse(401, undefined, 'An access token is required.', authorization ? 'the request used another authentication scheme than Bearer' : 'no access token was presented');
     return;
   }
   if (!match?.[1]) {
     refuse(400, 'invalid_request', 'The Authorization header is not a well-formed Bearer token.', 'malformed Bearer Authorization header');
+    return;
+  }
+
+  const missing = route.headers.filter((name) => !ctx.get(name));
+  if (missing.length > 0) {
+    const description = `Missing required header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`;
+    refuse(400, 'invalid_request', description, `route ${route.name} requires ${missing.join(', ')}, which the request lacked`);
     return;
   }
 

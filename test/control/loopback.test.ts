@@ -1,0 +1,95 @@
+/**
+ * The control API's guard, as a unit: a test cannot easily connect from a non-loopback address,
+ * so guardControl() is called with a fake Koa context.
+ */
+import { describe, expect, it } from 'vitest';
+import { guardControl, isLoopback } from '../../server/control/loopback.ts';
+import { Problem } from '../../server/control/problem.ts';
+import type { HttpContext } from '../../server/http/types.ts';
+import { start } from '../api/support/harness.ts';
+
+const ADMIN_TOKEN = 'a-long-admin-token-0123456789';
+
+/** The parts of a Koa context guardControl reads: the socket's remote address and headers. */
+function fakeCtx(remoteAddress: string | undefined, headers: Record<string, string> = {}): HttpContext {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    req: { socket: { remoteAddress }, headers: lower },
+    headers: lower,
+    get: (name: string) => lower[name.toLowerCase()] ?? '',
+  } as unknown as HttpContext;
+}
+
+function problemOf(run: () => void): Problem {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(Problem);
+    return error as Problem;
+  }
+  throw new Error('expected a Problem to be thrown');
+}
+
+describe('isLoopback', () => {
+  it.each(['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'])('%s is loopback', (address) => {
+    expect(isLoopback(address)).toBe(true);
+  });
+
+  it.each(['10.0.0.5', '192.168.1.1', '::ffff:10.0.0.5', '2001:db8::1', '0.0.0.0', '::', ''])('%s is not loopback', (address) => {
+    expect(isLoopback(address)).toBe(false);
+  });
+
+  it('an unknown address (socket gone) is not loopback', () => {
+    expect(isLoopback(undefined)).toBe(false);
+  });
+});
+
+describe('guardControl', () => {
+  it('lets a loopback caller through, with or without an admin token configured', () => {
+    expect(() => guardControl(fakeCtx('127.0.0.1'), undefined)).not.toThrow();
+    expect(() => guardControl(fakeCtx('::1'), ADMIN_TOKEN)).not.toThrow();
+    expect(() => guardControl(fakeCtx('::ffff:127.0.0.1', { authorization: 'Bearer wrong' }), ADMIN_TOKEN)).not.toThrow();
+  });
+
+  it('refuses a remote caller with 403 when no admin token is configured', () => {
+    const problem = problemOf(() => guardControl(fakeCtx('10.0.0.5'), undefined));
+    expect(problem.status).toBe(403);
+    expect(problem.title).toBe('Forbidden');
+    expect(problem.message).toMatch(/adminToken/);
+  });
+
+  it('refuses a remote caller with 403 even when it sends a bearer token, if none is configured', () => {
+    const problem = problemOf(() => guardControl(fakeCtx('10.0.0.5', { authorization: `Bearer ${ADMIN_TOKEN}` }), undefined));
+    expect(problem.status).toBe(403);
+  });
+
+  it('lets a remote caller with the right admin bearer token through', () => {
+    expect(() => guardControl(fakeCtx('10.0.0.5', { authorization: `Bearer ${ADMIN_TOKEN}` }), ADMIN_TOKEN)).not.toThrow();
+    expect(() => guardControl(fakeCtx('10.0.0.5', { authorization: `bearer ${ADMIN_TOKEN}` }), ADMIN_TOKEN)).not.toThrow();
+  });
+
+  it.each([
+    ['a wrong token', `Bearer not-the-admin-token`],
+    ['a prefix of the token', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`],
+    ['the token with extra characters', `Bearer ${ADMIN_TOKEN}x`],
+    ['the token under the Basic scheme', `Basic ${ADMIN_TOKEN}`],
+    ['no Authorization header', undefined],
+    ['an empty bearer', 'Bearer '],
+  ])('refuses a remote caller with 401 for %s', (_what, authorization) => {
+    const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
+    const problem = problemOf(() => guardControl(fakeCtx('10.0.0.5', headers), ADMIN_TOKEN));
+    expect(problem.status).toBe(401);
+    expect(problem.title).toBe('Unauthorized');
+  });
+
+  it('treats an unknown remote address as remote', () => {
+    expect(problemOf(() => guardControl(fakeCtx(undefined), undefined)).status).toBe(403);
+  });
+});
+
+describe('the guard in the running server', () => {
+  it('a loopback caller needs no admin token even when one is configured', async () => {
+    const h = await start({ control: { adminToken: ADMIN_TOKEN } });
+    expect((await h.control('GET', '/clock')).status).toBe(200);
+  });
+});
