@@ -31,4 +31,13 @@ export {
   type ResolvedConfig,
   type ProfileName,
   type ServerUrls,
+  FaultRuleError,
+  PRESETS,
+  presetNames,
+  faultRuleJsonSchema,
+  type FaultRule,
+  type FaultRuleInput,
+  type FaultRuleView,
+  type FaultAction,
+  type FaultMatch,
 } from './server/index.ts';

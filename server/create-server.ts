@@ -16,7 +16,7 @@ import { Journal } from './journal/journal.ts';
 import { KeyRing } from './keys/key-ring.ts';
 import { createProfile } from './profiles/index.ts';
 import { createFaultLayer } from './faults/fault-layer.ts';
-import { FaultRuleError } from './faults/fault-engine.ts';
+import { FaultRuleError, type FaultEngine } from './faults/fault-engine.ts';
 import { ConfigError } from './config/errors.ts';
 
 export interface CreateServerOptions {
@@ -45,6 +45,8 @@ export interface UnderstudyServer {
   journal: Journal;
   keys: KeyRing;
   clients: ClientRegistry;
+  /** The fault rules: add, list, remove (the in-process twin of /_understudy/faults). */
+  faults: FaultEngine;
   /** Stops listening, releases open connections (hung requests included) and flushes the journal file. */
   close(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     journal,
     keys: context.keys,
     clients: context.clients,
+    faults: context.faults.engine,
     close() {
       closing ??= (async () => {
         context.faults.stop();

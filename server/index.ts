@@ -21,6 +21,18 @@ export {
   type ProfileName,
 } from './config/index.ts';
 export type { ServerUrls } from './context.ts';
+export {
+  FaultEngine,
+  FaultRuleError,
+  PRESETS,
+  presetNames,
+  faultRuleJsonSchema,
+  type FaultRule,
+  type FaultRuleInput,
+  type FaultRuleView,
+  type FaultAction,
+  type FaultMatch,
+} from './faults/index.ts';
 
 import type { UnderstudyConfig } from './config/schema.ts';
 
