@@ -25,6 +25,8 @@ export interface AuthenticationContext {
   replay: ReplayCache;
   /** Values a client assertion's `aud` may hold (RFC 7523 §3: the token endpoint URL or the issuer). */
   audiences: string[];
+  /** Seconds the server's clock runs ahead when judging assertions (clock_skew faults). */
+  skew?: number;
 }
 
 export interface AuthenticatedClient {
@@ -157,7 +159,7 @@ async function verifyAssertion(assertion: string, input: ClientCredentialsInput,
   if (client.authMethod !== 'private_key_jwt' || !client.assertionKeys) {
     throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client ${client.id} is registered for ${client.authMethod}, not private_key_jwt` });
   }
-  const now = context.clock.nowSeconds();
+  const now = context.clock.nowSeconds() + (context.skew ?? 0);
   let payload;
   try {
     ({ payload } = await jwtVerify(assertion, client.assertionKeys, {

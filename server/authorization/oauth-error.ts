@@ -50,7 +50,8 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
     this.error = error;
     this.description = description;
-    this.status = options.status ?? DEFAULT_STATUS[error];
+    // Codes outside RFC 6749 §5.2 (e.g. RFC 9449's use_dpop_nonce) are 400 unless told otherwise.
+    this.status = options.status ?? DEFAULT_STATUS[error] ?? 400;
     this.challenge = options.challenge;
     this.reason = options.reason ?? description;
     this.idcsDescription = options.idcsDescription;

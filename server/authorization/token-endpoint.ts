@@ -60,6 +60,7 @@ async function authenticate(ctx: HttpContext, server: ServerContext, params: Map
       clock: server.clock,
       replay: server.replay,
       audiences: [server.urls.tokenUrl, server.urls.issuer, server.urls.baseUrl],
+      skew: ctx.state.verifySkew,
     },
   );
   ctx.state.entry.clientId = authenticated.client.id;

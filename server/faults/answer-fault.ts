@@ -108,10 +108,11 @@ function sendError(
 }
 
 /** 429 with Retry-After, in the endpoint's error shape. */
-export function answerRateLimited(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, retryAfter: string, reason: string): void {
-  const description = `Too many requests; retry after ${retryAfter}${/^\d+$/.test(retryAfter) ? ' seconds' : ''}.`;
+export function answerRateLimited(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, retryAfter: string | undefined, reason: string): void {
+  const description = retryAfter === undefined ? 'Too many requests.' : `Too many requests; retry after ${retryAfter}${/^\d+$/.test(retryAfter) ? ' seconds' : ''}.`;
   ctx.status = 429;
-  ctx.set({ 'retry-after': retryAfter, 'cache-control': 'no-store' });
+  ctx.set('cache-control', 'no-store');
+  if (retryAfter !== undefined) ctx.set('retry-after', retryAfter);
   if (OAUTH_SIDE.has(facts.endpoint)) ctx.set(server.profile.responseHeaders(ctx.state.requestId));
   ctx.body = { error: 'too_many_requests', error_description: description };
   ctx.state.entry.decision = 'rejected';

@@ -4,7 +4,6 @@ import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
 import type { FaultNote } from '../journal/types.ts';
 import { gatherFacts, type GatheredFacts } from './gather-facts.ts';
-import { matchesRequest } from './match.ts';
 import { formatRetryAfter } from './rate-limiter.ts';
 import type { FaultAction, FaultRule } from './rule-schema.ts';
 import { answerFault, answerRateLimited, cutResponse, dropConnection } from './answer-fault.ts';
@@ -24,6 +23,7 @@ export function applyFaults(server: ServerContext) {
     if (engine.size === 0) return next();
 
     const facts = await gatherFacts(ctx, server);
+    noteIdentity(ctx, facts);
     const notes: FaultNote[] = [];
     const note = (rule: FaultRule, effect: string) => {
       notes.push({ rule: rule.id, ...(rule.preset ? { preset: rule.preset } : {}), action: rule.action.type, effect });
@@ -48,7 +48,7 @@ export function applyFaults(server: ServerContext) {
         }
         case 'clock_skew':
           ctx.state.verifySkew = (ctx.state.verifySkew ?? 0) + action.seconds;
-          note(rule, `API clock ${action.seconds}s ahead`);
+          note(rule, ctx.state.face?.endpoint === 'api' ? `API clock ${action.seconds}s ahead` : `clock ${action.seconds}s ahead for client assertions`);
           break;
         case 'token_mutation':
         case 'token_response':
@@ -86,11 +86,25 @@ export function applyFaults(server: ServerContext) {
   };
 }
 
+/**
+ * What the request claims to be, for the journal, before any fault answers it; the endpoint
+ * overwrites it with verified values when it runs.
+ */
+function noteIdentity(ctx: HttpContext, facts: GatheredFacts): void {
+  const entry = ctx.state.entry;
+  entry.clientId ??= facts.clientId;
+  entry.grantType ??= facts.grantType;
+  entry.scope ??= facts.scope ?? ctx.state.face?.route?.scopes.join(' ') ?? undefined;
+  entry.route ??= facts.route;
+  if (facts.params) entry.params ??= [...facts.params.keys()];
+  if (facts.presented?.jti) entry.presented ??= { jti: facts.presented.jti, clientId: facts.clientId, exp: facts.presented.exp };
+}
+
 /** A client that was told to wait (Retry-After) and asks again early is refused again. */
 function policeRateLimits(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, note: (rule: FaultRule, effect: string) => void): boolean {
   const now = server.clock.nowMs() / 1000;
-  for (const rule of server.faults.engine.list()) {
-    if (rule.action.type !== 'rate_limit' || !matchesRequest(rule.match, facts, undefined)) continue;
+  for (const rule of server.faults.engine.staticMatches(facts, 'rate_limit')) {
+    if (rule.action.type !== 'rate_limit') continue;
     const verdict = server.faults.limiter.police(rule, facts.clientKey, now);
     if (!verdict?.violation) continue;
     const earlyBy = Math.round(verdict.violation.earlyBy * 1000) / 1000;

@@ -132,7 +132,7 @@ export class FaultEngine {
       description: description ?? `${(action as FaultAction).type} fault`,
       match,
       action: action as FaultAction,
-      addedAt: this.#clock.nowSeconds(),
+      addedAt: this.#clock.nowMs() / 1000,
     };
   }
 
@@ -172,6 +172,15 @@ export class FaultEngine {
   onRemove(listener: (id: string) => void): () => void {
     this.#removalListeners.add(listener);
     return () => this.#removalListeners.delete(listener);
+  }
+
+  /** Rules whose static conditions (endpoint, client, path...) the request meets, without counting it. */
+  staticMatches(facts: RequestFacts, type: FaultAction['type']): FaultRule[] {
+    const found: FaultRule[] = [];
+    for (const state of this.#rules.values()) {
+      if (state.rule.action.type === type && matchesRequest(state.rule.match, facts, state.pathPattern)) found.push(state.rule);
+    }
+    return found;
   }
 
   /** The rules that fire for this request, in the order they were added. */

@@ -115,7 +115,7 @@ export const PRESETS: Record<string, PresetDefinition<z.ZodObject>> = {
     params: z
       .object({
         retryAfter: z.number().int().min(0).optional(),
-        format: z.enum(['seconds', 'http-date']).optional(),
+        format: z.enum(['seconds', 'http-date', 'none']).optional(),
         limit: z.number().int().positive().optional(),
         window: z.number().int().positive().optional(),
       })
@@ -244,6 +244,15 @@ export const PRESETS: Record<string, PresetDefinition<z.ZodObject>> = {
       action: { type: 'firewall', allow: p.allow ?? [], addressHeader: p.addressHeader },
     }),
   }),
+  'token.assertion_clock_skew': define({
+    summary: "RFC 7523 §3: the server's clock is N seconds ahead when it checks client assertions (exp passes early)",
+    params: z.object({ seconds: z.number().int().optional() }).strict(),
+    expand: (p) => ({
+      description: `client assertions are judged by a clock ${p.seconds ?? 300}s ahead`,
+      match: TOKEN,
+      action: { type: 'clock_skew', seconds: p.seconds ?? 300 },
+    }),
+  }),
   'token.not_found': define({
     summary: '404: the client uses a wrong token URL',
     params: none,
@@ -308,7 +317,7 @@ export const PRESETS: Record<string, PresetDefinition<z.ZodObject>> = {
   }),
   'api.rate_limited': define({
     summary: '429 + Retry-After from the API',
-    params: z.object({ retryAfter: z.number().int().min(0).optional(), format: z.enum(['seconds', 'http-date']).optional() }).strict(),
+    params: z.object({ retryAfter: z.number().int().min(0).optional(), format: z.enum(['seconds', 'http-date', 'none']).optional() }).strict(),
     expand: (p) => ({ description: 'the API rate-limits the client', match: API, action: { type: 'rate_limit', retryAfter: p.retryAfter ?? 30, format: p.format } }),
   }),
   'api.server_error': define({
@@ -325,6 +334,16 @@ export const PRESETS: Record<string, PresetDefinition<z.ZodObject>> = {
     summary: 'the API never answers until the client gives up',
     params: none,
     expand: () => ({ description: 'the API hangs', match: API, action: { type: 'hang' } }),
+  }),
+  'api.empty_reply': define({
+    summary: 'the API closes the connection without a response',
+    params: none,
+    expand: () => ({ description: 'API calls get an empty reply', match: API, action: { type: 'empty_reply' } }),
+  }),
+  'api.truncated': define({
+    summary: 'the API sends the headers and half the body, then closes',
+    params: none,
+    expand: () => ({ description: 'API responses are truncated', match: API, action: { type: 'truncate' } }),
   }),
   'api.reset': define({
     summary: 'the API resets the connection',

@@ -68,8 +68,12 @@ export class RateLimiter {
   }
 }
 
-/** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. */
-export function formatRetryAfter(seconds: number, format: 'seconds' | 'http-date' | undefined, nowSeconds: number): string {
-  const whole = Math.max(0, Math.ceil(seconds));
-  return format === 'http-date' ? new Date((nowSeconds + whole) * 1000).toUTCString() : String(whole);
+/**
+ * RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. Both are whole seconds, so
+ * they round up: a client that waits exactly as long as told is never early.
+ */
+export function formatRetryAfter(seconds: number, format: 'seconds' | 'http-date' | 'none' | undefined, nowSeconds: number): string | undefined {
+  if (format === 'none') return undefined;
+  if (format === 'http-date') return new Date(Math.ceil(nowSeconds + Math.max(0, seconds)) * 1000).toUTCString();
+  return String(Math.max(0, Math.ceil(seconds)));
 }

@@ -63,7 +63,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('rate_limit'),
       retryAfter: z.number().int().min(0).describe('Seconds the client must wait.'),
-      format: z.enum(['seconds', 'http-date']).describe('Retry-After as delay-seconds or as an HTTP-date (RFC 9110 §10.2.3).').optional(),
+      format: z.enum(['seconds', 'http-date', 'none']).describe('Retry-After as delay-seconds, as an HTTP-date (RFC 9110 §10.2.3), or none (no header).').optional(),
       limit: z.number().int().positive().describe('Police a budget: N requests per window per client, then 429.').optional(),
       window: z.number().int().positive().describe('Window of the budget, seconds. Default: 60.').optional(),
     })
