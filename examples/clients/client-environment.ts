@@ -1,0 +1,27 @@
+import type { ClientSettings } from './token-client.ts';
+
+/** Reads the UNDERSTUDY_* environment the harness gives a client (see the README's protocol section). */
+export function settingsFromEnvironment(env: Record<string, string | undefined> = process.env): ClientSettings {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} is not set; run this client through \`understudy run\` or set it yourself`);
+    return value;
+  };
+  return {
+    tokenUrl: required('UNDERSTUDY_TOKEN_URL'),
+    clientId: required('UNDERSTUDY_CLIENT_ID'),
+    clientSecret: required('UNDERSTUDY_CLIENT_SECRET'),
+    scope: env.UNDERSTUDY_SCOPE || undefined,
+    apiUrl: required('UNDERSTUDY_API_URL'),
+    tokenHeaders: parseHeaders(env.UNDERSTUDY_TOKEN_HEADERS, 'UNDERSTUDY_TOKEN_HEADERS'),
+    apiHeaders: parseHeaders(env.UNDERSTUDY_API_HEADERS, 'UNDERSTUDY_API_HEADERS'),
+    timeoutMs: env.UNDERSTUDY_TIMEOUT_MS ? Number(env.UNDERSTUDY_TIMEOUT_MS) : undefined,
+  };
+}
+
+function parseHeaders(value: string | undefined, name: string): Record<string, string> {
+  if (!value) return {};
+  const parsed: unknown = JSON.parse(value);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${name} must be a JSON object of header names to values`);
+  return parsed as Record<string, string>;
+}

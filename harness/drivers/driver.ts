@@ -1,0 +1,74 @@
+/**
+ * How the harness makes a client integration do work. A driver starts the client with the
+ * environment that points it at understudy, hands it units of work and collects its reports.
+ */
+
+/** One unit of work, as the command driver writes it on the client's stdin. */
+export interface WorkRequest {
+  id: number;
+  op: 'work';
+  method: string;
+  /** Path on the API, e.g. /hcmRestApi/resources/11.13.18.05/emps */
+  path: string;
+  /** Extra fields a scenario gives (e.g. a body); clients may ignore them. */
+  body?: unknown;
+}
+
+/** What the client says about a unit of work. */
+export interface WorkResult {
+  id: number;
+  ok: boolean;
+  /** HTTP status of the API call, when the client got one. */
+  status?: number;
+  error?: string;
+  /** Real milliseconds from handing the unit over to the report. */
+  elapsedMs: number;
+}
+
+/** What the client is told: where understudy is and how to authenticate. */
+export interface ClientEnvironment {
+  tokenUrl: string;
+  issuer: string;
+  jwksUrl: string;
+  discoveryUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  apiUrl: string;
+  /** Headers the integration is configured to send on token requests / API calls. */
+  tokenHeaders: Record<string, string>;
+  apiHeaders: Record<string, string>;
+  /** Scenario-defined variables, already templated. */
+  variables: Record<string, string>;
+}
+
+/** A running client. */
+export interface ClientSession {
+  /** Hands over one unit and resolves with the client's report (or a timeout / crash report). */
+  work(request: WorkRequest, timeoutMs: number): Promise<WorkResult>;
+  /** Asks the client to finish (EOF / close) and waits for it; never throws. */
+  close(timeoutMs: number): Promise<ClientExit>;
+  /** The client's own log lines (stdout that is not a report, and stderr). */
+  readonly log: readonly string[];
+}
+
+export interface ClientExit {
+  code: number | null;
+  signal?: string | null;
+  /** The client had to be killed because it did not exit in time. */
+  killed?: boolean;
+}
+
+/** Drives one kind of client. `start` may throw a HarnessError (e.g. the command does not exist). */
+export interface Driver {
+  readonly kind: 'command' | 'http' | 'module';
+  /** Describes the client for reports, e.g. the command line. */
+  readonly label: string;
+  start(env: ClientEnvironment, hooks: DriverHooks): Promise<ClientSession>;
+}
+
+/** What a driver may need from the run: the shared virtual clock for in-process clients. */
+export interface DriverHooks {
+  /** Virtual now in epoch ms of the scenario's server. */
+  now(): number;
+}
