@@ -16,6 +16,7 @@ import { Journal } from './journal/journal.ts';
 import { KeyRing } from './keys/key-ring.ts';
 import { createProfile } from './profiles/index.ts';
 import { createFaultLayer } from './faults/fault-layer.ts';
+import { revokeTokens, type RevokeTarget } from './authorization/revoke-tokens.ts';
 import { FaultRuleError, type FaultEngine } from './faults/fault-engine.ts';
 import { ConfigError } from './config/errors.ts';
 
@@ -47,6 +48,8 @@ export interface UnderstudyServer {
   clients: ClientRegistry;
   /** The fault rules: add, list, remove (the in-process twin of /_understudy/faults). */
   faults: FaultEngine;
+  /** Revokes one token (by jti) or every token of a client, as POST /_understudy/tokens/revoke does. */
+  revoke(target: RevokeTarget): void;
   /** Stops listening, releases open connections (hung requests included) and flushes the journal file. */
   close(): Promise<void>;
 }
@@ -111,6 +114,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     keys: context.keys,
     clients: context.clients,
     faults: context.faults.engine,
+    revoke: (target) => revokeTokens(context, target),
     close() {
       closing ??= (async () => {
         context.faults.stop();

@@ -2,6 +2,7 @@ import { resolveClient } from '../config/resolve.ts';
 import { clientSchema } from '../config/schema.ts';
 import { formatPath, type ConfigIssue } from '../config/errors.ts';
 import { view } from '../authorization/client-registry.ts';
+import { revokeTokens } from '../authorization/revoke-tokens.ts';
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { ENDPOINTS, type Endpoint, type JournalQuery } from '../journal/types.ts';
@@ -142,15 +143,13 @@ export function controlApi(server: ServerContext) {
       pattern: /^\/tokens\/revoke$/,
       handler: async (ctx) => {
         const input = await body(ctx);
-        const now = clock.nowSeconds();
         if (typeof input.jti === 'string' && input.jti) {
-          server.revocations.revokeJti(input.jti, Number.POSITIVE_INFINITY, now);
+          revokeTokens(server, { jti: input.jti });
           return { revoked: { jti: input.jti } };
         }
         if (typeof input.clientId === 'string' && input.clientId) {
-          server.revocations.revokeClient(input.clientId, now);
-          server.refreshTokens.revokeClient(input.clientId, now);
-          return { revoked: { clientId: input.clientId, issuedAtOrBefore: now } };
+          revokeTokens(server, { clientId: input.clientId });
+          return { revoked: { clientId: input.clientId, issuedAtOrBefore: clock.nowSeconds() } };
         }
         throw new Problem(400, 'Invalid body', 'send {"jti": "<token jti>"} to revoke one token or {"clientId": "<client id>"} to revoke every token of a client');
       },

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { HarnessError } from '../errors.ts';
+import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from './driver.ts';
+import { environmentVariables } from './environment.ts';
+
+export interface CommandDriverOptions {
+  /** The command line, run by the shell, e.g. "node examples/clients/well-behaved.ts". */
+  command: string;
+  cwd?: string;
+  /** Extra environment (e.g. libfaketime's). */
+  env?: Record<string, string>;
+}
+
+const LOG_LIMIT = 2000;
+
+/**
+ * Spawns any program and speaks the line protocol with it: one JSON request per stdin line,
+ * one JSON report per stdout line (`{"id": 1, "ok": true, "status": 200}`); other output is
+ * the client's log; EOF on stdin means exit.
+ */
+export function commandDriver(options: CommandDriverOptions): Driver {
+  return {
+    kind: 'command',
+    label: options.command,
+    async start(env: ClientEnvironment): Promise<ClientSession> {
+      const child = spawn(options.command, {
+        shell: true,
+        cwd: options.cwd,
+        env: { ...process.env, ...environmentVariables(env), ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: process.platform !== 'win32',
+      });
+      return createSession(child, options.command);
+    },
+  };
+}
+
+function createSession(child: ChildProcess, command: string): Promise<ClientSession> {
+  const log: string[] = [];
+  const pending = new Map<number, { resolve: (result: WorkResult) => void; started: number; timer: NodeJS.Timeout }>();
+  let exit: ClientExit | undefined;
+  let exited: (value: ClientExit) => void = () => {};
+  const exitPromise = new Promise<ClientExit>((resolve) => (exited = resolve));
+  const remember = (line: string) => {
+    log.push(line);
+    if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
+  };
+
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const report = parseReport(line);
+    const waiting = report ? pending.get(report.id) : undefined;
+    if (!report || !waiting) {
+      remember(line);
+      return;
+    }
+    pending.delete(report.id);
+    clearTimeout(waiting.timer);
+    waiting.resolve({ ...report, elapsedMs: performance.now() - waiting.started });
+  });
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => remember(`[stderr] ${line}`));
+  // A client that exits early must not crash the harness with EPIPE.
+  child.stdin?.on('error', () => {});
+
+  const finish = (value: ClientExit) => {
+    if (exit) return;
+    exit = value;
+    for (const [id, waiting] of pending) {
+      clearTimeout(waiting.timer);
+      waiting.resolve({ id, ok: false, error: `the client exited (${describeExit(value)}) before reporting this unit`, elapsedMs: performance.now() - waiting.started });
+    }
+    pending.clear();
+    exited(value);
+  };
+  child.on('exit', (code, signal) => finish({ code, signal }));
+
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      finish({ code: null });
+      reject(new HarnessError('CLIENT_START_FAILED', `cannot start the client "${command}": ${error.message}`, { cause: error }));
+    });
+    child.once('spawn', () =>
+      resolve({
+        log,
+        work(request: WorkRequest, timeoutMs: number): Promise<WorkResult> {
+          if (exit) return Promise.resolve({ id: request.id, ok: false, error: `the client had already exited (${describeExit(exit)})`, elapsedMs: 0 });
+          return new Promise((resolveWork) => {
+            const started = performance.now();
+            const timer = setTimeout(() => {
+              pending.delete(request.id);
+              resolveWork({ id: request.id, ok: false, error: `no report within ${timeoutMs / 1000} s`, elapsedMs: performance.now() - started });
+            }, timeoutMs);
+            pending.set(request.id, { resolve: resolveWork, started, timer });
+            child.stdin?.write(`${JSON.stringify(request)}\n`);
+          });
+        },
+        async close(timeoutMs: number): Promise<ClientExit> {
+          if (exit) return exit;
+          child.stdin?.end();
+          const timer = setTimeout(() => kill(child, 'SIGTERM'), timeoutMs);
+          const hard = setTimeout(() => kill(child, 'SIGKILL'), timeoutMs + 2000);
+          const result = await exitPromise;
+          clearTimeout(timer);
+          clearTimeout(hard);
+          return { ...result, killed: result.signal === 'SIGTERM' || result.signal === 'SIGKILL' };
+        },
+      }),
+    );
+  });
+}
+
+/** Runs a program to completion (no protocol) and reports how it ended, with its log. */
+export async function runToCompletion(options: CommandDriverOptions, env: ClientEnvironment, timeoutMs: number): Promise<{ exit: ClientExit; log: string[] }> {
+  const child = spawn(options.command, {
+    shell: true,
+    cwd: options.cwd,
+    env: { ...process.env, ...environmentVariables(env), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
+  const log: string[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => log.push(line));
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => log.push(`[stderr] ${line}`));
+  const timer = setTimeout(() => kill(child, 'SIGTERM'), timeoutMs);
+  const exit = await new Promise<ClientExit>((resolve) => {
+    child.once('error', (error) => {
+      log.push(`[harness] cannot start: ${error.message}`);
+      resolve({ code: null });
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal, killed: signal === 'SIGTERM' }));
+  });
+  clearTimeout(timer);
+  return { exit, log };
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    // The shell and everything it started are one process group.
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+function parseReport(line: string): Omit<WorkResult, 'elapsedMs'> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(line) as Record<string, unknown>;
+    if (typeof value.id !== 'number' || typeof value.ok !== 'boolean') return undefined;
+    return {
+      id: value.id,
+      ok: value.ok,
+      status: typeof value.status === 'number' ? value.status : undefined,
+      error: typeof value.error === 'string' ? value.error : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function describeExit(exit: ClientExit): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}

@@ -1,0 +1,33 @@
+import type { ClientEnvironment } from './driver.ts';
+
+/** The UNDERSTUDY_* variables a command client reads (documented in the README). */
+export function environmentVariables(env: ClientEnvironment): Record<string, string> {
+  return {
+    UNDERSTUDY_TOKEN_URL: env.tokenUrl,
+    UNDERSTUDY_ISSUER: env.issuer,
+    UNDERSTUDY_JWKS_URL: env.jwksUrl,
+    UNDERSTUDY_DISCOVERY_URL: env.discoveryUrl,
+    UNDERSTUDY_CLIENT_ID: env.clientId,
+    UNDERSTUDY_CLIENT_SECRET: env.clientSecret,
+    UNDERSTUDY_SCOPE: env.scope,
+    UNDERSTUDY_API_URL: env.apiUrl,
+    UNDERSTUDY_TOKEN_HEADERS: JSON.stringify(env.tokenHeaders),
+    UNDERSTUDY_API_HEADERS: JSON.stringify(env.apiHeaders),
+    ...env.variables,
+  };
+}
+
+/** Replaces {{tokenUrl}}-style placeholders with the environment's values. */
+export function template(text: string, env: Omit<ClientEnvironment, 'variables'>): string {
+  const values: Record<string, string> = {
+    tokenUrl: env.tokenUrl,
+    issuer: env.issuer,
+    jwksUrl: env.jwksUrl,
+    discoveryUrl: env.discoveryUrl,
+    clientId: env.clientId,
+    clientSecret: env.clientSecret,
+    scope: env.scope,
+    apiUrl: env.apiUrl,
+  };
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+}

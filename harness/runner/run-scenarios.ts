@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import type { Driver } from '../drivers/driver.ts';
+import { HarnessError } from '../errors.ts';
+import type { Reporter, RunResult } from '../reporters/reporter.ts';
+import { findScenarioFiles, loadScenarioFile, selectScenarios, validateScenario } from '../scenario/load.ts';
+import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
+import { runScenario, type ScenarioResult } from './run-scenario.ts';
+
+/** The built-in contract suite shipped with understudy. */
+export const BUILT_IN_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export interface RunScenariosOptions {
+  driver: Driver;
+  /** Scenario objects to run (e.g. from defineScenario); when given, files are not read. */
+  scenarios?: (Scenario | ScenarioInput)[];
+  /** Folder of scenario files. Default: the built-in suite. */
+  folder?: string;
+  /** Names, paths or globs; empty = every scenario. */
+  patterns?: string[];
+  /** Only scenarios carrying all these tags (a level, must/should, counts as a tag). */
+  tags?: string[];
+  /** Scenarios run at once, each on its own server. Default: 4. */
+  parallel?: number;
+  reporters?: Reporter[];
+}
+
+/**
+ * The harness's core: selects scenarios, runs them in parallel on servers of their own, and
+ * reports. The CLI and the vitest integration are thin layers over it.
+ * @throws HarnessError SCENARIO_INVALID / SCENARIO_NOT_FOUND before anything runs.
+ */
+export async function runScenarios(options: RunScenariosOptions): Promise<RunResult> {
+  const started = performance.now();
+  const scenarios = await collect(options);
+  const reporters = options.reporters ?? [];
+  for (const reporter of reporters) reporter.onRunStart?.(scenarios);
+
+  const results: ScenarioResult[] = new Array(scenarios.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < scenarios.length) {
+      const index = next++;
+      const scenario = scenarios[index] as Scenario;
+      for (const reporter of reporters) reporter.onScenarioStart?.(scenario);
+      const result = await runScenario(scenario, { driver: options.driver });
+      results[index] = result;
+      for (const reporter of reporters) reporter.onScenarioResult?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 4, scenarios.length)) }, worker));
+
+  const result: RunResult = {
+    summary: {
+      passed: results.filter((r) => r.verdict === 'pass').length,
+      failed: results.filter((r) => r.verdict === 'fail').length,
+      errored: results.filter((r) => r.verdict === 'error').length,
+      durationMs: Math.round(performance.now() - started),
+    },
+    scenarios: results,
+  };
+  for (const reporter of reporters) await reporter.onRunEnd?.(result);
+  return result;
+}
+
+async function collect(options: RunScenariosOptions): Promise<Scenario[]> {
+  const root = options.folder ?? BUILT_IN_SCENARIOS;
+  let all: Scenario[];
+  if (options.scenarios) {
+    all = options.scenarios.map((s, i) => ('file' in s && typeof s.name === 'string' ? (s as Scenario) : validateScenario(s, (s as ScenarioInput).name ?? `scenario #${i + 1}`)));
+  } else {
+    const files = await findScenarioFiles(root);
+    all = await Promise.all(files.map((file) => loadScenarioFile(file)));
+  }
+  const selected = selectScenarios(all, root, { patterns: options.patterns, tags: options.tags });
+  if (selected.length === 0) {
+    const known = all.map((s) => s.name).join(', ') || '(none)';
+    throw new HarnessError('SCENARIO_NOT_FOUND', `no scenario matches ${[...(options.patterns ?? []), ...(options.tags ?? []).map((t) => `tag ${t}`)].join(', ') || 'the selection'}; known scenarios: ${known}`);
+  }
+  return selected;
+}

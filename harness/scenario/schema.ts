@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/**
+ * A scenario file: one sentence of intent, the server set-up, a timeline of steps and the
+ * expectations judged on the journal and on the client's reports. YAML, JSON, or TypeScript
+ * through `defineScenario`; validated against this schema, which is also exported as JSON Schema.
+ */
+
+const count = (what: string) => z.number({ error: `${what} must be a number` }).int().min(0);
+
+const workStep = z
+  .object({
+    work: z
+      .object({
+        count: z.number().int().positive().max(10_000).describe('Units of work. Default: 1.').optional(),
+        concurrent: z.boolean().describe('Hand all units over at once (true) or one after the other. Default: false.').optional(),
+        method: z.string().regex(/^[A-Za-z]+$/).optional(),
+        path: z.string().startsWith('/').describe('API path. Default: the first configured API route.').optional(),
+        body: z.unknown().optional(),
+        /** Real seconds between sequential units. */
+        interval: z.number().min(0).max(60).describe('Real seconds between sequential units. Default: 0.').optional(),
+        timeout: z.number().positive().max(600).describe('Seconds a unit may take before it counts as failed. Default: 30.').optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const advanceStep = z.object({ advance: z.number().describe('Move the virtual clock by N seconds.') }).strict();
+const waitStep = z.object({ wait: z.number().min(0).max(120).describe('Wait N real seconds.') }).strict();
+const faultStep = z
+  .object({
+    fault: z.union([
+      z.record(z.string(), z.unknown()).describe('A fault rule: {"preset": "..."} or a full rule (see the fault rule schema).'),
+      z.object({ remove: z.string().min(1) }).strict(),
+      z.object({ clear: z.literal(true) }).strict(),
+    ]),
+  })
+  .strict();
+const revokeStep = z
+  .object({
+    revoke: z.union([
+      z.object({ clientId: z.string().min(1).optional() }).strict().describe('Every token of the client (default: the scenario client).'),
+      z.object({ jti: z.string().min(1).describe('"last" = the last token issued.') }).strict(),
+    ]),
+  })
+  .strict();
+const rotateStep = z
+  .object({ 'rotate-keys': z.object({ grace: z.number().min(0).optional() }).strict().describe('Rotate the signing key; grace = seconds the old key keeps verifying.') })
+  .strict();
+
+export const levelSchema = z.enum(['must', 'should']);
+
+const bounds = z
+  .object({ exactly: count('exactly').optional(), min: count('min').optional(), max: count('max').optional() })
+  .strict()
+  .refine((b) => b.exactly !== undefined || b.min !== undefined || b.max !== undefined, 'give exactly, min or max');
+
+/** One expectation: a name, the contract rule it checks, its level, and exactly one check. */
+export const expectationSchema = z
+  .object({
+    name: z.string().min(1).describe('What a reader sees. Default: derived from the check.').optional(),
+    rule: z.string().min(1).describe('The contract rule (FAULTS.md "Client behaviours to verify"), e.g. "reuse".').optional(),
+    level: levelSchema.describe('must: a failure fails the run; should: reported, but the run passes. Default: the scenario level.').optional(),
+    why: z.string().describe('Why this level: shown in the verdict.').optional(),
+    tokenRequests: bounds.optional(),
+    apiCalls: bounds.optional(),
+    tokenRequestsPerUnit: z.object({ max: z.number().positive() }).strict().optional(),
+    noExpiredTokenUse: z.object({ margin: z.number().min(0).describe('Seconds before exp that count as expired. Default: 0.').optional() }).strict().optional(),
+    replayOnceAfterInvalidToken: z.object({}).strict().optional(),
+    noRefreshAfterInsufficientScope: z.object({}).strict().optional(),
+    retryAfterRespected: z.object({}).strict().optional(),
+    backoff: z
+      .object({
+        maxAttempts: z.number().int().positive().describe('Token requests at most, per failing unit.').optional(),
+        minSpacingMs: z.number().min(0).describe('Smallest gap between two token requests after a failure.').optional(),
+      })
+      .strict()
+      .optional(),
+    abandonedWithin: z.object({ seconds: z.number().positive() }).strict().optional(),
+    headersPresent: z.object({ endpoint: z.enum(['token', 'api']), headers: z.array(z.string().min(1)).min(1) }).strict().optional(),
+    paramsPresent: z.object({ params: z.array(z.string().min(1)).min(1) }).strict().optional(),
+    outcomes: z
+      .object({
+        ok: z.union([z.literal('all'), z.literal('none'), count('ok')]).optional(),
+        failed: z.union([z.literal('all'), z.literal('none'), count('failed')]).optional(),
+        reportedWithin: z.number().positive().describe('Every unit reported within N seconds.').optional(),
+      })
+      .strict()
+      .optional(),
+    exitCode: z.number().int().optional().describe('run-to-completion: the exit code the program must end with.'),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const checks = EXPECTATION_KINDS.filter((kind) => value[kind] !== undefined);
+    if (checks.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: checks.length === 0 ? `give one check: ${EXPECTATION_KINDS.join(', ')}` : `give one check per expectation, not ${checks.join(' and ')}`,
+      });
+    }
+  });
+
+export const EXPECTATION_KINDS = [
+  'tokenRequests',
+  'apiCalls',
+  'tokenRequestsPerUnit',
+  'noExpiredTokenUse',
+  'replayOnceAfterInvalidToken',
+  'noRefreshAfterInsufficientScope',
+  'retryAfterRespected',
+  'backoff',
+  'abandonedWithin',
+  'headersPresent',
+  'paramsPresent',
+  'outcomes',
+  'exitCode',
+] as const;
+
+const expectStep = z.object({ expect: z.array(expectationSchema).min(1) }).strict();
+
+export const stepSchema = z.union([workStep, advanceStep, waitStep, faultStep, revokeStep, rotateStep, expectStep]);
+
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case, e.g. reuse-valid-token').describe('Default: the file name.').optional(),
+    intent: z.string().min(10).describe('One sentence: what the scenario proves.'),
+    tags: z.array(z.string().min(1)).describe('e.g. rule:reuse, idcs, must.').optional(),
+    level: levelSchema.describe('Level of its expectations unless they say otherwise. Default: must.').optional(),
+    mode: z.enum(['interactive', 'run-to-completion']).describe('run-to-completion: just run the program and judge journal and exit code.').optional(),
+    server: z.record(z.string(), z.unknown()).describe('Configuration (the config file shape) on top of the embedded default.').optional(),
+    client: z
+      .object({
+        id: z.string().min(1).describe('Client id the integration uses. Default: the first configured client.').optional(),
+        secret: z.string().optional(),
+        scope: z.string().describe('Scope the integration asks for. Default: its first granted scope.').optional(),
+        tokenHeaders: z.record(z.string(), z.string()).optional(),
+        apiHeaders: z.record(z.string(), z.string()).optional(),
+        env: z.record(z.string(), z.string()).describe('Extra environment, templated: {{tokenUrl}}, {{issuer}}, {{jwksUrl}}, {{clientId}}, {{clientSecret}}, {{scope}}, {{apiUrl}}.').optional(),
+      })
+      .strict()
+      .optional(),
+    timeline: z.array(stepSchema).min(1),
+    expect: z.array(expectationSchema).describe('Judged at the end.').optional(),
+    timeout: z.number().positive().max(600).describe('Seconds the whole scenario may take. Default: 60.').optional(),
+  })
+  .strict();
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema> & { name: string; file?: string };
+export type Step = z.output<typeof stepSchema>;
+export type Expectation = z.output<typeof expectationSchema>;
+export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
+export type Level = z.output<typeof levelSchema>;
+
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
