@@ -68,16 +68,16 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
 
   const profile = createProfile(config.profile);
   const clock = options.clock ?? createClock();
-  const journal = new Journal({
-    capacity: config.journal.capacity,
-    sinks: config.journal.file ? [createJsonLinesSink(config.journal.file)] : [],
-  });
+  const source = options.configFile ?? 'configuration';
+  const keys = atPath(source, 'keys', () => KeyRing.create(config.profile, config.algorithm, config.keys, () => clock.nowMs() / 1000));
+  const sinks = config.journal.file ? [atPath(source, 'journal.file', () => createJsonLinesSink(config.journal.file as string))] : [];
+  const journal = new Journal({ capacity: config.journal.capacity, sinks });
   const context: ServerContext = {
     config,
     profile,
     clock,
     journal,
-    keys: KeyRing.create(config.profile, config.algorithm, config.keys, () => clock.nowMs() / 1000),
+    keys,
     clients: new ClientRegistry(config.clients),
     revocations: new Revocations(),
     refreshTokens: new RefreshTokenStore(),
@@ -99,7 +99,12 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
   const http = createHttpServer(app.callback());
   // A client that stalls mid-request must not hold a socket forever.
   http.requestTimeout = 60_000;
-  await listen(http, config.server.port, config.server.host);
+  try {
+    await listen(http, config.server.port, config.server.host);
+  } catch (error) {
+    await journal.close().catch(() => undefined);
+    throw error;
+  }
   const address = http.address() as AddressInfo;
   const url = `http://${urlHost(config.server.host)}:${address.port}`;
   Object.assign(context.urls, buildUrls(url, profile, config.issuer));
@@ -129,13 +134,36 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
   };
 }
 
+/** The server could not listen; `reason` is the system's error code (EADDRINUSE, EACCES...). */
+export class ListenError extends Error {
+  readonly code = 'LISTEN_FAILED';
+  readonly reason: string | undefined;
+
+  constructor(message: string, reason: string | undefined, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ListenError';
+    this.reason = reason;
+  }
+}
+
+/** Runs a start-up step whose failure is a configuration problem at `path`. */
+function atPath<T>(source: string, path: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(source, [{ path, message: (error as Error).message.replace(/^error:\w+:/, '') }]);
+  }
+}
+
 function listen(http: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       http.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new Error(`port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port`));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new Error(`cannot bind to host ${host}: it is not an address of this machine`));
-      else reject(error);
+      if (error.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use; pick another with --port, or --port 0 for any free port`, error.code, error));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ListenError(`cannot bind to host ${host}: it is not an address of this machine`, error.code, error));
+      else if (error.code === 'EACCES') reject(new ListenError(`not allowed to listen on port ${port} of ${host} (ports below 1024 need privileges); pick another with --port`, error.code, error));
+      else reject(new ListenError(`cannot listen on ${host}:${port}: ${error.message}`, error.code, error));
     };
     const onListening = () => {
       http.off('error', onError);

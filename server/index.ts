@@ -2,7 +2,7 @@
  * understudy's server: the IDCS / RFC 9068 authorization server stand-in, the mock protected
  * API, the virtual clock and the journal.
  */
-export { createServer, type CreateServerOptions, type UnderstudyServer } from './create-server.ts';
+export { createServer, ListenError, type CreateServerOptions, type UnderstudyServer } from './create-server.ts';
 export { createClock, type Clock, type ClockOptions, type ClockState } from './clock.ts';
 export { Journal, type JournalOptions, type JournalSnapshot, type JournalSink } from './journal/journal.ts';
 export type { JournalEntry, JournalQuery, Endpoint, Decision, TokenSummary } from './journal/types.ts';

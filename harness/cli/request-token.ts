@@ -88,7 +88,7 @@ export async function requestToken(tokenUrl: string, options: RequestTokenOption
 }
 
 /** fetch with a time limit; a refused connection becomes the "start a server" hint. */
-async function send(serverUrl: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+export async function send(serverUrl: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {

@@ -5,6 +5,7 @@ import { readPackageVersion } from './package-version.ts';
 import { parseHost, parsePort, PROFILE_NAMES } from './parse-options.ts';
 import { formatBanner } from './print-banner.ts';
 import { waitForSignal } from './wait-for-signal.ts';
+import { readFaultFile } from './fault-command.ts';
 
 /** Flags of `understudy serve`, as commander parses them. */
 export interface ServeOptions {
@@ -13,6 +14,7 @@ export interface ServeOptions {
   host?: string;
   profile?: ProfileName;
   journal?: string;
+  fault?: string[];
 }
 
 /** `understudy serve`: the command-line twin of `createServer()`. */
@@ -24,6 +26,7 @@ export function serveCommand(): Command {
     .option('--host <address>', 'address to bind (default: server.host of the config, else 127.0.0.1)', parseHost)
     .addOption(new Option('--profile <name>', 'wire shape, overrides the config\'s "profile" (default: idcs)').choices(PROFILE_NAMES))
     .option('--journal <file>', 'also append every journal entry to this JSON Lines file')
+    .option('--fault <file...>', 'fault rules active from the start: a YAML or JSON file with a list of rules (see `understudy fault presets`)')
     .addHelpText(
       'after',
       `
@@ -44,12 +47,12 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const stop = waitForSignal();
   try {
     // Loaded here, not at the top, so `understudy token` and `--help` do not pay for the server.
-    const { createServer, ConfigError, loadConfigFile } = await import('../../server/index.ts');
+    const { createServer, ConfigError, ListenError, loadConfigFile } = await import('../../server/index.ts');
     let server;
     try {
       server = await createServer(await toServerOptions(options, loadConfigFile));
     } catch (error) {
-      if (error instanceof ConfigError || isListenError(error)) throw new CliError('STARTUP_FAILED', (error as Error).message, { cause: error });
+      if (error instanceof ConfigError || error instanceof ListenError) throw new CliError('STARTUP_FAILED', (error as Error).message, { cause: error });
       throw error;
     }
     process.stdout.write(formatBanner(server, readPackageVersion()));
@@ -74,6 +77,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
  */
 async function toServerOptions(options: ServeOptions, loadConfigFile: (file: string) => Promise<UnderstudyConfig>): Promise<CreateServerOptions> {
   const serverOptions: CreateServerOptions = { configFile: options.config, port: options.port, host: options.host, profile: options.profile };
+  if (options.fault) serverOptions.faults = (await Promise.all(options.fault.map(readFaultFile))).flat();
   if (options.journal !== undefined) {
     const journal = options.config ? (await loadConfigFile(options.config)).journal : undefined;
     // A malformed section is left alone, so the configuration error names it.
@@ -82,16 +86,6 @@ async function toServerOptions(options: ServeOptions, loadConfigFile: (file: str
     }
   }
   return serverOptions;
-}
-
-/**
- * createServer rejects with a plain Error when it cannot listen: the raw errno error
- * (syscall "listen") or a rewritten message for EADDRINUSE / EADDRNOTAVAIL / ENOTFOUND.
- */
-function isListenError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const errno = error as NodeJS.ErrnoException;
-  return errno.syscall === 'listen' || errno.syscall === 'getaddrinfo' || /is already in use|cannot bind to host/.test(error.message);
 }
 
 function isLoopbackHost(host: string): boolean {

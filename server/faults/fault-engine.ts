@@ -109,9 +109,8 @@ export class FaultEngine {
     if (given.preset !== undefined) {
       const preset = PRESETS[given.preset];
       if (!preset) {
-        const close = Object.keys(PRESETS).filter((name) => name.split('.')[0] === given.preset?.split('.')[0]);
         throw new FaultRuleError([
-          { path: 'preset', message: `unknown preset ${given.preset}; known: ${(close.length > 0 ? close : Object.keys(PRESETS)).join(', ')}` },
+          { path: 'preset', message: `unknown preset ${given.preset}; did you mean ${closestNames(given.preset, Object.keys(PRESETS)).join(', ')}? (GET /_understudy/faults/presets lists them all)` },
         ]);
       }
       const params = preset.params.safeParse(given.params ?? {});
@@ -203,4 +202,24 @@ export class FaultEngine {
     }
     return fired;
   }
+}
+
+/** The three names closest to `wanted` by edit distance, for "did you mean". */
+function closestNames(wanted: string, names: string[]): string[] {
+  const distance = (a: string, b: string): number => {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i += 1) {
+      const current = [i];
+      for (let j = 1; j <= b.length; j += 1) {
+        current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      previous = current;
+    }
+    return previous[b.length] as number;
+  };
+  return names
+    .map((name) => ({ name, score: distance(wanted.toLowerCase(), name) }))
+    .sort((x, y) => x.score - y.score)
+    .slice(0, 3)
+    .map((x) => x.name);
 }

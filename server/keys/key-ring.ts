@@ -63,9 +63,19 @@ export class KeyRing {
    * @param now virtual time in epoch seconds; keys whose grace period ended (removeAt) stop verifying.
    */
   static create(profile: ProfileName, algorithm: SigningAlgorithm, configured: ResolvedKey[], now: () => number = () => Date.now() / 1000): KeyRing {
-    const keys = configured.map((key, index) =>
-      createSigningKey(key.kid ?? defaultKid(profile, index), algorithm, createPrivateKey(key.privateKeyPem), key.certificatePem),
-    );
+    const keys = configured.map((key, index) => {
+      let privateKey: KeyObject;
+      try {
+        privateKey = createPrivateKey(key.privateKeyPem);
+      } catch (error) {
+        throw new Error(`keys[${index}].privateKeyPem is not a PEM private key (PKCS#8 "-----BEGIN PRIVATE KEY-----" or PKCS#1): ${(error as Error).message}`, { cause: error });
+      }
+      try {
+        return createSigningKey(key.kid ?? defaultKid(profile, index), algorithm, privateKey, key.certificatePem);
+      } catch (error) {
+        throw new Error(`keys[${index}]: ${(error as Error).message}`, { cause: error });
+      }
+    });
     if (keys.length === 0) {
       keys.push(
         algorithm === 'RS256'

@@ -100,3 +100,21 @@ describe('understudy schema, help, unknown commands', () => {
     expect(unknown.stderr).toContain("unknown command 'serve-me'");
   });
 });
+
+describe('start-up problems in the configuration are configuration errors', () => {
+  it('a key that is not PEM: exit 2 naming keys[0].privateKeyPem', async () => {
+    const file = join(dir, 'bad-key.yaml');
+    await writeFile(file, 'keys:\n  - privateKeyPem: not a key\n');
+    const result = await runCli(['serve', '--port', '0', '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('keys[0].privateKeyPem');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a journal file that is a directory: exit 2 naming journal.file', async () => {
+    const result = await runCli(['serve', '--port', '0', '--journal', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('journal.file');
+    expect(result.stderr).toContain('EISDIR');
+  });
+});
