@@ -59,11 +59,29 @@ export interface ClientExit {
   killed?: boolean;
 }
 
+/**
+ * Time shared by the scenario's server and an in-process client (fake timers): the server's
+ * clock follows it, `advance` steps move both, and `wait` steps pass in fake time. A driver that
+ * provides it makes its scenarios run one at a time (the fake timers are process-wide).
+ */
+export interface TimeControl {
+  /** Installs the fake timers; called before the scenario's server is created. */
+  install(): void;
+  /** Milliseconds since the epoch in the shared (fake) time; the server's clock reads it. */
+  now(): number;
+  /** Moves the shared time by `ms`, firing the client's due timers. */
+  advance(ms: number): Promise<void>;
+  /** Restores the real timers. */
+  uninstall(): void;
+}
+
 /** Drives one kind of client. `start` may throw a HarnessError (e.g. the command does not exist). */
 export interface Driver {
   readonly kind: 'command' | 'http' | 'module';
   /** Describes the client for reports, e.g. the command line. */
   readonly label: string;
+  /** Present when the client runs on fake timers shared with the server. */
+  readonly time?: TimeControl;
   start(env: ClientEnvironment, hooks: DriverHooks): Promise<ClientSession>;
 }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer, type UnderstudyServer } from '../../server/index.ts';
+import { createClock, createServer, type UnderstudyServer } from '../../server/index.ts';
 import type { JournalEntry } from '../../server/journal/types.ts';
-import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from '../drivers/driver.ts';
+import type { ClientEnvironment, ClientExit, ClientSession, Driver, TimeControl, WorkRequest, WorkResult } from '../drivers/driver.ts';
 import { template } from '../drivers/environment.ts';
 import { judge, type ExpectationResult } from '../expectations/judge.ts';
 import { describeEntry } from '../expectations/evidence.ts';
@@ -57,8 +57,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   };
   let server: UnderstudyServer | undefined;
   let session: ClientSession | undefined;
+  const time = options.driver.time;
   try {
-    server = await createServer({ port: 0, config: scenario.server as never });
+    time?.install();
+    // With fake timers the server's clock follows the client's time, so a one-hour lifetime
+    // passes in one `advance` step for both of them.
+    const clock = time ? createClock({ realNow: () => time.now() }) : undefined;
+    server = await createServer({ port: 0, config: scenario.server as never, clock });
     options.onServer?.(server);
     const env = clientEnvironment(scenario, server);
     const origin = server.clock.nowMs() / 1000;
@@ -74,7 +79,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       result.expectations = judgeAll(scenario.expect, server.journal.entries(), [], exit);
     } else {
       session = await options.driver.start(env, { now: () => server?.clock.nowMs() ?? Date.now() });
-      const timeline = playTimeline(scenario, server, session, judgeAll);
+      const timeline = playTimeline(scenario, server, session, judgeAll, time);
       const timeoutMs = (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000;
       const outcome = await Promise.race([timeline, sleep(timeoutMs, 'timeout' as const, { ref: false })]);
       if (outcome === 'timeout') throw new Error(`the scenario did not finish within its ${timeoutMs / 1000} s timeout`);
@@ -101,6 +106,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       result.journal = server.journal.entries().map((entry) => describeEntry(entry, origin));
       await server.close();
     }
+    time?.uninstall();
     result.durationMs = Math.round(performance.now() - started);
   }
   return result;
@@ -116,6 +122,7 @@ async function playTimeline(
   server: UnderstudyServer,
   session: ClientSession,
   judgeAll: (expectations: Expectation[] | undefined, entries: JournalEntry[], units: WorkResult[]) => ExpectationResult[],
+  time: TimeControl | undefined,
 ): Promise<TimelineOutcome> {
   const units: WorkResult[] = [];
   const checkpoints: ExpectationResult[] = [];
@@ -139,14 +146,15 @@ async function playTimeline(
         units.push(...(await Promise.all(requests.map((request) => session.work(request, timeoutMs)))));
       } else {
         for (const [index, request] of requests.entries()) {
-          if (index > 0 && spec.interval) await sleep(spec.interval * 1000);
+          if (index > 0 && spec.interval) await pause(spec.interval * 1000, time);
           units.push(await session.work(request, timeoutMs));
         }
       }
     } else if ('advance' in step) {
-      server.clock.advance(step.advance);
+      if (time) await time.advance(step.advance * 1000);
+      else server.clock.advance(step.advance);
     } else if ('wait' in step) {
-      await sleep(step.wait * 1000);
+      await pause(step.wait * 1000, time);
     } else if ('fault' in step) {
       applyFaultStep(server, step.fault);
     } else if ('revoke' in step) {
@@ -163,6 +171,11 @@ async function playTimeline(
     }
   }
   return { units, checkpoints };
+}
+
+/** A pause of `ms`: real time, or fake time when the client runs on fake timers. */
+function pause(ms: number, time: TimeControl | undefined): Promise<unknown> {
+  return time ? time.advance(ms) : sleep(ms);
 }
 
 function applyFaultStep(server: UnderstudyServer, fault: Extract<Step, { fault: unknown }>['fault']): void {

@@ -47,7 +47,9 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
       for (const reporter of reporters) reporter.onScenarioResult?.(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel ?? 4, scenarios.length)) }, worker));
+  // Fake timers are process-wide: scenarios of an in-process client on fake time run one at a time.
+  const parallel = options.driver.time ? 1 : (options.parallel ?? 4);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, scenarios.length)) }, worker));
 
   const result: RunResult = {
     summary: {
