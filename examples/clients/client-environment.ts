@@ -16,6 +16,8 @@ export function settingsFromEnvironment(env: Record<string, string | undefined> 
     tokenHeaders: parseHeaders(env.UNDERSTUDY_TOKEN_HEADERS, 'UNDERSTUDY_TOKEN_HEADERS'),
     apiHeaders: parseHeaders(env.UNDERSTUDY_API_HEADERS, 'UNDERSTUDY_API_HEADERS'),
     timeoutMs: env.UNDERSTUDY_TIMEOUT_MS ? Number(env.UNDERSTUDY_TIMEOUT_MS) : undefined,
+    username: env.UNDERSTUDY_USERNAME || undefined,
+    password: env.UNDERSTUDY_PASSWORD || undefined,
   };
 }
 

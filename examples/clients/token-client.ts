@@ -22,6 +22,9 @@ export interface ClientSettings {
   defaultLifetimeMs?: number;
   /** Longest Retry-After the client waits within one unit of work. Default 10 s. */
   maxRetryAfterMs?: number;
+  /** A user for the password grant: then the client asks for offline_access and uses refresh tokens. */
+  username?: string;
+  password?: string;
 }
 
 /** The classic bugs, one per buggy example client. */
@@ -85,6 +88,19 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
   /** Client clock before which no token request may be sent (Retry-After). */
   let notBefore = 0;
   let tokenRequests = 0;
+  /** Refresh tokens are single-use (IDCS): each use returns the next one. */
+  let refreshToken: string | undefined;
+
+  /** The grant of the next token request: refresh when a refresh token is held, else the base grant. */
+  function grantForm(): URLSearchParams {
+    if (refreshToken) return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    const form = settings.username
+      ? new URLSearchParams({ grant_type: 'password', username: settings.username, password: settings.password ?? '' })
+      : new URLSearchParams({ grant_type: 'client_credentials' });
+    const scope = settings.username ? [settings.scope, 'offline_access'].filter(Boolean).join(' ') : settings.scope;
+    if (scope) form.set('scope', scope);
+    return form;
+  }
 
   async function fetchWithTimeout(url: string, init: RequestInit): Promise<Response> {
     const controller = new AbortController();
@@ -112,8 +128,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
         accept: 'application/json',
       };
       if (!(flaws.dropHeaderOnRefetch && tokenRequests > 1)) Object.assign(headers, settings.tokenHeaders);
-      const form = new URLSearchParams({ grant_type: 'client_credentials' });
-      if (settings.scope) form.set('scope', settings.scope);
+      const form = grantForm();
       let response: Response;
       try {
         response = await fetchWithTimeout(settings.tokenUrl, { method: 'POST', headers, body: form });
@@ -137,8 +152,18 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
       // golang/oauth2: a 200 that carries an error member is an error.
       const error = typeof body?.error === 'string' ? body.error : undefined;
       if (!response.ok || error) {
-        const message = `token endpoint refused: ${response.status} ${error ?? ''} ${typeof body?.error_description === 'string' ? body.error_description : ''}`.trim();
-        if (error && PERMANENT_ERRORS.has(error)) {
+        const detail = typeof body?.error_description === 'string' ? body.error_description : body === undefined ? `non-JSON body: ${text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120)}` : '';
+        const message = `token endpoint refused: ${response.status} ${error ?? ''} ${detail}`.replace(/\s+/g, ' ').trim();
+        if (error === 'invalid_grant' && form.get('grant_type') === 'refresh_token') {
+          // FAULTS.md contract 11: a consumed or revoked refresh token is dropped; fall back to the
+          // base grant once (this loop's next attempt).
+          refreshToken = undefined;
+          lastError = new Error(message);
+          continue;
+        }
+        // 4xx other than 429 will not change by asking again: a wrong URL (404), a gateway's
+        // refusal (403), or a permanent OAuth error. Surface it instead of retrying.
+        if ((error && PERMANENT_ERRORS.has(error)) || (response.status >= 400 && response.status < 500)) {
           permanentFailure = { message, until: Date.now() + PERMANENT_COOLDOWN_MS };
           throw new PermanentError(message);
         }
@@ -152,6 +177,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
       if (typeof body?.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') {
         throw new Error(`unsupported token_type ${body.token_type}`);
       }
+      if (typeof body?.refresh_token === 'string') refreshToken = body.refresh_token;
       return cacheEntry(value, body?.expires_in);
     }
     throw lastError ?? new Error('token request failed');
@@ -249,8 +275,10 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
 }
 
 function backoffMs(attempt: number): number {
-  // Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)].
-  return Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  // Equal jitter (AWS architecture blog): half the exponential step, plus up to as much again at
+  // random, so retries spread out but never come right after a failure.
+  const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return step / 2 + (Math.random() * step) / 2;
 }
 
 function backoff(attempt: number): Promise<void> {

@@ -94,7 +94,8 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
     const rejected = entries.filter((e) => api(e) && e.error === 'invalid_token');
     const calls = entries.filter(api);
     if (rejected.length === 0) {
-      return { pass: false, explanation: 'No API call was refused with invalid_token, so the rule could not be checked: the scenario set-up did not take effect.', evidence: calls };
+      // A client that never presented a stale token had nothing to recover from.
+      return { pass: true, explanation: 'No API call was refused with invalid_token (the client never presented a token the API had stopped accepting), so no replay was needed.', evidence: calls };
     }
     const replays = calls.length - units.length;
     const problems: string[] = [];
@@ -126,11 +127,14 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
     const tokensAfter = entries.filter((e) => token(e) && e.seq > first.seq);
     const calls = entries.filter(api);
     const extraCalls = calls.length - units.length;
-    const pass = tokensAfter.length === 0 && extraCalls <= 0;
+    const unitsAfter = units.length - calls.filter((c) => c.seq < first.seq).length - 1;
+    // A replay is an API call more than there were units; a refresh loop is more token requests
+    // after the 403 than the units that came after it could need.
+    const pass = extraCalls <= 0 && tokensAfter.length <= Math.max(0, unitsAfter);
     return {
       pass,
       explanation: pass
-        ? 'The 403 insufficient_scope was surfaced without a new token or a replay.'
+        ? 'The 403 insufficient_scope was surfaced without a refresh and a replay.'
         : `After the 403 insufficient_scope (#${first.seq}) the client made ${plural(tokensAfter.length, 'token request')} and ${plural(Math.max(0, extraCalls), 'extra API call')}: a new token has the same scope, so refreshing cannot help (RFC 6750 §3.1).`,
       evidence: [first, ...tokensAfter, ...calls.filter((c) => c.seq > first.seq)].sort((a, b) => a.seq - b.seq),
     };
@@ -146,6 +150,29 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
           ? `After ${plural(limited.length, '429')} the client waited at least as long as Retry-After said.`
           : `${plural(violations.length, 'request')} came before Retry-After had passed (RFC 9110 §10.2.3, RFC 6585 §4): the client must wait at least that long.`,
       evidence: violations.length > 0 ? [...limited.slice(0, 1), ...violations] : limited,
+    };
+  },
+  fallsBackAfterInvalidGrant(_params, { entries }) {
+    const refused = entries.filter((e) => token(e) && e.grantType === 'refresh_token' && e.error === 'invalid_grant');
+    if (refused.length === 0) return { pass: false, explanation: 'No refresh was refused with invalid_grant: the scenario set-up did not take effect.', evidence: entries.filter(token) };
+    const problems: string[] = [];
+    const evidence: JournalEntry[] = [];
+    for (const refusal of refused) {
+      evidence.push(refusal);
+      const next = entries.find((e) => token(e) && e.seq > refusal.seq);
+      if (!next) problems.push(`after #${refusal.seq} the client never asked for a token again`);
+      else {
+        evidence.push(next);
+        if (next.grantType === 'refresh_token') problems.push(`after #${refusal.seq} the client tried a refresh token again (#${next.seq}) instead of falling back to its base grant`);
+      }
+    }
+    return {
+      pass: problems.length === 0,
+      explanation:
+        problems.length === 0
+          ? 'After the refused refresh the client dropped its refresh token and used its base grant.'
+          : `${problems.join('; ')}. IDCS refresh tokens are single-use: on invalid_grant, drop the refresh token and fall back to the base grant once.`,
+      evidence,
     };
   },
   backoff({ maxAttempts, minSpacingMs }, { entries, units }) {
@@ -257,6 +284,7 @@ const DEFAULT_NAMES: Record<ExpectationKind, string> = {
   replayOnceAfterInvalidToken: 'exactly one replay after invalid_token',
   noRefreshAfterInsufficientScope: 'no refresh loop on insufficient_scope',
   retryAfterRespected: 'Retry-After respected',
+  fallsBackAfterInvalidGrant: 'falls back to the base grant after invalid_grant',
   backoff: 'backs off with a cap',
   abandonedWithin: 'abandons a hanging endpoint',
   headersPresent: 'required headers on every request',

@@ -69,6 +69,7 @@ export const expectationSchema = z
     replayOnceAfterInvalidToken: z.object({}).strict().optional(),
     noRefreshAfterInsufficientScope: z.object({}).strict().optional(),
     retryAfterRespected: z.object({}).strict().optional(),
+    fallsBackAfterInvalidGrant: z.object({}).strict().describe('After invalid_grant on a refresh, the next token request uses the base grant, once.').optional(),
     backoff: z
       .object({
         maxAttempts: z.number().int().positive().describe('Token requests at most, per failing unit.').optional(),
@@ -108,6 +109,7 @@ export const EXPECTATION_KINDS = [
   'replayOnceAfterInvalidToken',
   'noRefreshAfterInsufficientScope',
   'retryAfterRespected',
+  'fallsBackAfterInvalidGrant',
   'backoff',
   'abandonedWithin',
   'headersPresent',
