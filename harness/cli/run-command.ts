@@ -1,0 +1,220 @@
+import { open, mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import type { Driver } from '../drivers/driver.ts';
+import { HarnessError } from '../errors.ts';
+import { createReporter, isReporterName, REPORTER_NAMES, type ReporterName } from '../reporters/create-reporter.ts';
+import type { Reporter, RunSummary } from '../reporters/reporter.ts';
+import { plural } from '../reporters/report-stream.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+import { parseServerUrl } from './parse-options.ts';
+
+/** Flags of `understudy run`, as commander parses them. */
+export interface RunOptions {
+  client?: string;
+  clientUrl?: string;
+  clientModule?: string;
+  /** Repeatable; default: pretty. */
+  reporter?: ReporterName[];
+  out?: string;
+  /** Repeatable, or comma-separated. */
+  tag?: string[];
+  parallel?: number;
+  scenariosDir?: string;
+}
+
+/** `understudy run`: the command-line twin of `runScenarios()`. */
+export function runCommand(): Command {
+  return new Command('run')
+    .description('Run contract scenarios against your client integration and judge how it handles tokens.')
+    .argument('[scenarios...]', 'scenario names, paths or globs (default: every scenario)')
+    .option('--client <command>', 'start the client with this shell command; it speaks the line protocol on stdin/stdout')
+    .option('--client-url <url>', 'drive a client that is already running, through its HTTP endpoint', parseClientUrl)
+    .option('--client-module <file>', 'load a JavaScript/TypeScript module exporting createClient(env) and run it in-process')
+    .option('--reporter <name>', `how to report: ${REPORTER_NAMES.join(', ')}; repeatable (default: pretty)`, collectReporter)
+    .option('--out <file>', 'write the json or junit report to this file instead of stdout')
+    .option('--tag <tag>', 'only scenarios with this tag (or level: must, should); repeatable or comma-separated, all must match', collectTags)
+    .option('--parallel <n>', 'scenarios run at once, each on its own server (default: 4)', parseParallel)
+    .option('--scenarios-dir <dir>', 'folder of scenario files (default: the built-in contract suite)')
+    .addHelpText(
+      'after',
+      `
+Give exactly one of --client, --client-url, --client-module.
+
+Examples:
+  understudy run --client "node examples/clients/well-behaved.ts"
+  understudy run --client "python my_client.py" reuse-valid-token 'resource-server/*'
+  understudy run --client "java -jar client.jar" --tag caching --parallel 2
+  understudy run --client-module ./src/token-client.ts
+  understudy run --client-url http://127.0.0.1:8080/understudy
+  understudy run --client "./client" --reporter pretty --reporter junit --out reports/understudy.xml
+  understudy run --client "./client" --reporter json > result.json
+
+A command client is told where understudy is through UNDERSTUDY_TOKEN_URL, UNDERSTUDY_CLIENT_ID,
+UNDERSTUDY_CLIENT_SECRET, UNDERSTUDY_SCOPE, UNDERSTUDY_API_URL (and more, see the README), reads
+one JSON unit of work per stdin line and answers each with {"id": 1, "ok": true} on stdout.
+
+Scenarios are picked by name (reuse-valid-token), by path in the scenarios folder
+(caching/reuse-valid-token) or by glob ('caching/*'); quote globs so the shell leaves them alone.
+
+Exit codes: 0 every "must" expectation held ("should" failures are warnings), 1 a scenario
+failed or could not be judged, 2 invalid flags, an invalid or unknown scenario, or a client that
+cannot be loaded.`,
+    )
+    .action((patterns: string[], options: RunOptions) => runRun(patterns, options));
+}
+
+/**
+ * Resolves the flags into a driver and reporters, runs the scenarios, and turns the outcome into
+ * the exit code: a CliError with exit 1 when a scenario failed or errored, exit 2 when the run
+ * could not start.
+ */
+export async function runRun(patterns: string[], options: RunOptions): Promise<void> {
+  // Every flag is checked before anything heavy loads, so a usage error answers at once.
+  const client = pickClient(options);
+  const reporters = resolveReporters(options);
+  const folder = options.scenariosDir === undefined ? undefined : await resolveScenariosDir(options.scenariosDir);
+  if (options.out !== undefined) await checkWritable(options.out);
+  let summary: RunSummary;
+  try {
+    const driver = await createDriver(client);
+    // Loaded here, not at the top, so `understudy --help` does not pay for the runner and the server.
+    const { runScenarios } = await import('../runner/run-scenarios.ts');
+    ({ summary } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters }));
+  } catch (error) {
+    if (error instanceof HarnessError) throw new CliError('INVALID_ARGUMENT', error.message, { exitCode: EXIT.usage, cause: error });
+    throw error;
+  }
+  if (summary.failed > 0 || summary.errored > 0) {
+    const total = summary.passed + summary.failed + summary.errored;
+    const what = [summary.failed > 0 ? `${summary.failed} failed` : '', summary.errored > 0 ? `${summary.errored} could not be judged` : ''].filter(Boolean).join(', ');
+    // exit-codes.ts has no code for "the command ran and found failures"; REQUEST_FAILED is the
+    // nearest (exit 1). The message goes to stderr, after the report.
+    throw new CliError('REQUEST_FAILED', `${plural(total, 'scenario')} run: ${what}`, { exitCode: EXIT.failure });
+  }
+}
+
+/** The reporters the flags ask for; at most one of them may write to stdout. */
+function resolveReporters(options: RunOptions): Reporter[] {
+  const names = [...new Set(options.reporter ?? ['pretty'])];
+  const fileReports = names.filter((name) => name !== 'pretty');
+  if (options.out !== undefined) {
+    if (fileReports.length === 0) throw usage('--out is for the json and junit reports; add --reporter json or --reporter junit (pretty always goes to stdout)');
+    if (fileReports.length > 1) throw usage(`--out takes one report, but --reporter ${fileReports.join(' and ')} were given; run once per report, or keep one on stdout`);
+  }
+  const onStdout = names.filter((name) => name === 'pretty' || options.out === undefined);
+  if (onStdout.length > 1) {
+    throw usage(`--reporter ${onStdout.join(' and ')} would all write to stdout; send ${onStdout.find((name) => name !== 'pretty')} to a file with --out FILE`);
+  }
+  return names.map((name) => createReporter(name, name === 'pretty' ? {} : { out: options.out }));
+}
+
+type ClientChoice = { kind: 'command'; command: string } | { kind: 'http'; url: string } | { kind: 'module'; file: string };
+
+/** Exactly one of --client, --client-url, --client-module. */
+function pickClient(options: RunOptions): ClientChoice {
+  const given = [
+    options.client !== undefined && '--client',
+    options.clientUrl !== undefined && '--client-url',
+    options.clientModule !== undefined && '--client-module',
+  ].filter((flag) => flag !== false);
+  if (given.length === 0) {
+    throw usage('say which client to test: --client "CMD" (a program to start), --client-url URL (one already running) or --client-module FILE (a module with createClient)');
+  }
+  if (given.length > 1) throw usage(`give only one of ${given.join(', ')}`);
+  if (options.client !== undefined) {
+    if (options.client.trim() === '') throw usage('--client needs a command, e.g. --client "node my-client.js"');
+    return { kind: 'command', command: options.client };
+  }
+  if (options.clientUrl !== undefined) return { kind: 'http', url: options.clientUrl };
+  return { kind: 'module', file: resolve(options.clientModule as string) };
+}
+
+/** The driver of the chosen client. The http and module drivers load lazily. */
+async function createDriver(client: ClientChoice): Promise<Driver> {
+  switch (client.kind) {
+    case 'command': {
+      const { commandDriver } = await import('../drivers/command-driver.ts');
+      return commandDriver({ command: client.command, cwd: process.cwd() });
+    }
+    case 'http': {
+      const httpDriver = await loadDriverFactory<{ url: string }>('http-driver', 'httpDriver', '--client-url');
+      return await httpDriver({ url: client.url });
+    }
+    case 'module': {
+      const found = await stat(client.file).catch(() => undefined);
+      if (!found?.isFile()) throw usage(`--client-module: no such file: ${client.file}`);
+      const moduleDriver = await loadDriverFactory<{ file: string }>('module-driver', 'moduleDriver', '--client-module');
+      return await moduleDriver({ file: client.file });
+    }
+  }
+}
+
+/** A driver module's factory, e.g. `httpDriver({ url })`. */
+export type DriverFactory<O> = (options: O) => Driver | Promise<Driver>;
+
+/**
+ * Imports `harness/drivers/<name>` on demand. The URL is built at run time (with this file's own
+ * extension, .ts from source, .js from dist/), so the CLI loads and type-checks even in a build
+ * that lacks the driver, and says so instead of crashing.
+ * @throws CliError INVALID_ARGUMENT (exit 2) when the module or its export is missing.
+ */
+export async function loadDriverFactory<O>(name: string, exportName: string, flag: string): Promise<DriverFactory<O>> {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const url = new URL(`../drivers/${name}${extension}`, import.meta.url);
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(url.href)) as Record<string, unknown>;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(fileURLToPath(url));
+    if (!missing) throw error;
+    throw usage(`${flag} is not available in this version of understudy (no harness/drivers/${name}${extension}); use --client "CMD" to start the client as a program`);
+  }
+  const factory = loaded[exportName];
+  if (typeof factory !== 'function') throw usage(`${flag} is not available: harness/drivers/${name}${extension} does not export ${exportName}()`);
+  return factory as DriverFactory<O>;
+}
+
+async function resolveScenariosDir(dir: string): Promise<string> {
+  const folder = resolve(dir);
+  const found = await stat(folder).catch(() => undefined);
+  if (!found?.isDirectory()) throw usage(`--scenarios-dir: no such folder: ${folder}`);
+  return folder;
+}
+
+/** Fails before the run, not after it, when the report cannot be written. Leaves an existing file as it is. */
+async function checkWritable(file: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(file)), { recursive: true });
+    await (await open(file, 'a')).close();
+  } catch (error) {
+    throw usage(`--out: cannot write ${resolve(file)}: ${(error as Error).message}`);
+  }
+}
+
+function usage(message: string): CliError {
+  return new CliError('INVALID_ARGUMENT', message, { exitCode: EXIT.usage });
+}
+
+function collectReporter(value: string, previous: ReporterName[] | undefined): ReporterName[] {
+  if (!isReporterName(value)) throw new InvalidArgumentError(`Allowed reporters are ${REPORTER_NAMES.join(', ')}.`);
+  return [...(previous ?? []), value];
+}
+
+function collectTags(value: string, previous: string[] | undefined): string[] {
+  const tags = value.split(',').map((tag) => tag.trim()).filter(Boolean);
+  if (tags.length === 0) throw new InvalidArgumentError('Give a tag, e.g. --tag caching.');
+  return [...(previous ?? []), ...tags];
+}
+
+function parseParallel(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('Give a whole number from 1 to 64.');
+  return n;
+}
+
+function parseClientUrl(value: string): string {
+  parseServerUrl(value);
+  return value;
+}

@@ -1,0 +1,145 @@
+// `understudy run` end to end: the real CLI process, real example clients, the built-in scenarios.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliError } from '../../harness/cli/exit-codes.ts';
+import { loadDriverFactory } from '../../harness/cli/run-command.ts';
+import type { RunResult } from '../../harness/reporters/reporter.ts';
+import { assertNoStaleBuild, runCli, stopAll } from '../cli/cli-process.ts';
+
+const WELL_BEHAVED = 'node examples/clients/well-behaved.ts';
+const TOKEN_PER_CALL = 'node examples/clients/token-per-call.ts';
+/** Three quick scenarios from two areas, so the tests do not wait for the whole suite. */
+const QUICK = ['caching/reuse-valid-token', 'caching/single-flight-cold-start', 'resource-server/early-revocation'];
+
+let dir: string;
+beforeAll(async () => {
+  assertNoStaleBuild();
+  dir = await mkdtemp(join(tmpdir(), 'understudy-run-'));
+});
+afterAll(async () => {
+  await stopAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.concurrent('understudy run judges a client', () => {
+  it('a well-behaved client: exit 0, every scenario passed', async () => {
+    const result = await runCli(['run', '--client', WELL_BEHAVED, ...QUICK]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^3 passed, 0 failed, 0 errored$/m);
+    for (const name of ['reuse-valid-token', 'single-flight-cold-start', 'early-revocation']) expect(result.stdout).toMatch(new RegExp(`^✓ ${name} `, 'm'));
+  });
+
+  it('a client that fetches a token per call: exit 1, naming the expectation and quoting the journal', async () => {
+    const result = await runCli(['run', '--client', TOKEN_PER_CALL, 'caching/reuse-valid-token']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^✗ reuse-valid-token /m);
+    expect(result.stdout).toContain('What it checks: A client reuses a valid cached token instead of fetching one for every call.');
+    expect(result.stdout).toContain('✗ token requests  (must, rule "reuse")');
+    expect(result.stdout).toContain('The client made 5 token requests for 5 units of work; expected exactly 1.');
+    expect(result.stdout).toMatch(/^ {6}#1 \+\d+\.\d{3}s token POST \S+ -> 200 issued [0-9a-f]{8} /m);
+    expect(result.stdout).toMatch(/^0 passed, 1 failed, 0 errored$/m);
+    expect(result.stderr).toBe('understudy: 1 scenario run: 1 failed\n');
+  });
+
+  it('--reporter json --out FILE: the contract JSON in the file, nothing on stdout', async () => {
+    const file = join(dir, 'json', 'result.json');
+    const result = await runCli(['run', '--client', TOKEN_PER_CALL, '--reporter', 'json', '--out', file, 'caching/reuse-valid-token', 'caching/single-flight-cold-start']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const report = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+    expect(report.summary).toMatchObject({ passed: 0, failed: 2, errored: 0 });
+    expect(report.scenarios.map((s) => [s.name, s.verdict])).toEqual([
+      ['reuse-valid-token', 'fail'],
+      ['single-flight-cold-start', 'fail'],
+    ]);
+    const failed = report.scenarios[0]?.expectations.find((e) => e.verdict === 'fail');
+    expect(failed).toMatchObject({ name: 'token requests', rule: 'reuse', level: 'must', verdict: 'fail' });
+    expect(failed?.explanation).toContain('expected exactly 1');
+    expect(report.scenarios[0]?.tags).toEqual(['rule:reuse', 'caching']);
+  });
+
+  it('--reporter pretty --reporter junit --out FILE: valid JUnit XML in the file, pretty on stdout', async () => {
+    const file = join(dir, 'junit.xml');
+    const result = await runCli(['run', '--client', TOKEN_PER_CALL, '--reporter', 'pretty', '--reporter', 'junit', '--out', file, 'caching/reuse-valid-token', 'resource-server/early-revocation']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^1 passed, 1 failed, 0 errored$/m);
+    const xml = await readFile(file, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const suites = (new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as { testsuites: Record<string, unknown> & { testsuite: { testcase: Record<string, unknown>[] } } }).testsuites;
+    expect(suites).toMatchObject({ tests: '2', failures: '1', errors: '0' });
+    expect(suites.testsuite.testcase.map((c) => [c.classname, c.name, 'failure' in c])).toEqual([
+      ['caching', 'reuse-valid-token', true],
+      ['resource-server', 'early-revocation', false],
+    ]);
+  });
+});
+
+describe.concurrent('understudy run refuses what it cannot use: exit 2', () => {
+  it('no client flag', async () => {
+    const result = await runCli(['run']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('say which client to test: --client "CMD"');
+    expect(result.stdout).toBe('');
+  });
+
+  it('two client flags', async () => {
+    const result = await runCli(['run', '--client', WELL_BEHAVED, '--client-module', 'examples/clients/well-behaved.ts']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('give only one of --client, --client-module');
+  });
+
+  it('an unknown scenario name, listing the known ones', async () => {
+    const result = await runCli(['run', '--client', WELL_BEHAVED, 'no-such-scenario']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no scenario matches no-such-scenario; known scenarios: .*reuse-valid-token/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    [['--reporter', 'xml'], /Allowed reporters are pretty, json, junit/],
+    [['--parallel', '0'], /--parallel .*from 1 to 64/],
+    [['--out', 'x.json'], /--out is for the json and junit reports/],
+    [['--reporter', 'pretty', '--reporter', 'json'], /pretty and json would all write to stdout; send json to a file with --out FILE/],
+    [['--scenarios-dir', 'no/such/dir'], /--scenarios-dir: no such folder/],
+  ])('%j', async (args, message) => {
+    const result = await runCli(['run', '--client', WELL_BEHAVED, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('an invalid scenario file, naming the file and the field', async () => {
+    const scenarios = join(dir, 'bad-scenarios', 'caching');
+    await mkdir(scenarios, { recursive: true });
+    await writeFile(join(scenarios, 'broken.yaml'), 'intent: A broken scenario.\ntimeline: [{ work: { count: -1 } }]\nexpect: []\n');
+    const result = await runCli(['run', '--client', WELL_BEHAVED, '--scenarios-dir', join(dir, 'bad-scenarios')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('broken.yaml');
+    expect(result.stderr).toContain('timeline[0].work.count');
+  });
+
+  it.each([
+    [['--client-url', 'localhost:8080'], /--client-url .*must start with http/],
+    [['--client-module', 'no/such/client.ts'], /--client-module: no such file: .*no\/such\/client\.ts/],
+  ])('%j', async (args, message) => {
+    const result = await runCli(['run', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('a driver this build does not have', () => {
+  it('is a usage error that says what to use instead, not a crash', async () => {
+    const load = loadDriverFactory('no-such-driver', 'noSuchDriver', '--client-x');
+    await expect(load).rejects.toThrow(CliError);
+    await expect(load).rejects.toThrow('--client-x is not available in this version of understudy (no harness/drivers/no-such-driver.ts); use --client "CMD"');
+    await expect(load).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('a driver module without the factory export is a usage error too', async () => {
+    await expect(loadDriverFactory('driver', 'httpDriver', '--client-url')).rejects.toThrow('harness/drivers/driver.ts does not export httpDriver()');
+  });
+});
