@@ -21,7 +21,9 @@ export type CliErrorCode =
   /** The server answered, but not with what the command needed (an OAuth error, a non-understudy server). */
   | 'REQUEST_FAILED'
   /** The server stopped, but not cleanly (e.g. the journal file could not be written). */
-  | 'SHUTDOWN_FAILED';
+  | 'SHUTDOWN_FAILED'
+  /** `understudy run` judged the client: some scenario failed or could not be judged. */
+  | 'SCENARIOS_FAILED';
 
 /**
  * An expected failure of a command. The CLI prints `message` (no stack trace) to stderr, then

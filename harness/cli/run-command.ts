@@ -81,7 +81,13 @@ export async function runRun(patterns: string[], options: RunOptions): Promise<v
     const driver = await createDriver(client);
     // Loaded here, not at the top, so `understudy --help` does not pay for the runner and the server.
     const { runScenarios } = await import('../runner/run-scenarios.ts');
-    ({ summary } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters }));
+    let scenarios: { errorCode?: string; error?: string }[];
+    ({ summary, scenarios } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters }));
+    // A client that cannot run at all is a usage problem, not a verdict on its token handling.
+    const startFailure = scenarios.find((s) => s.errorCode === 'CLIENT_START_FAILED');
+    if (startFailure && scenarios.every((s) => s.errorCode === 'CLIENT_START_FAILED')) {
+      throw new CliError('INVALID_ARGUMENT', startFailure.error ?? 'the client could not be started', { exitCode: EXIT.usage });
+    }
   } catch (error) {
     if (error instanceof HarnessError) throw new CliError('INVALID_ARGUMENT', error.message, { exitCode: EXIT.usage, cause: error });
     throw error;
@@ -89,9 +95,8 @@ export async function runRun(patterns: string[], options: RunOptions): Promise<v
   if (summary.failed > 0 || summary.errored > 0) {
     const total = summary.passed + summary.failed + summary.errored;
     const what = [summary.failed > 0 ? `${summary.failed} failed` : '', summary.errored > 0 ? `${summary.errored} could not be judged` : ''].filter(Boolean).join(', ');
-    // exit-codes.ts has no code for "the command ran and found failures"; REQUEST_FAILED is the
-    // nearest (exit 1). The message goes to stderr, after the report.
-    throw new CliError('REQUEST_FAILED', `${plural(total, 'scenario')} run: ${what}`, { exitCode: EXIT.failure });
+    // The message goes to stderr, after the report.
+    throw new CliError('SCENARIOS_FAILED', `${plural(total, 'scenario')} run: ${what}`, { exitCode: EXIT.failure });
   }
 }
 

@@ -41,6 +41,8 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
   const log: string[] = [];
   const pending = new Map<number, { resolve: (result: WorkResult) => void; started: number; timer: NodeJS.Timeout }>();
   let exit: ClientExit | undefined;
+  let reported = false;
+  let startFailure: string | undefined;
   let exited: (value: ClientExit) => void = () => {};
   const exitPromise = new Promise<ClientExit>((resolve) => (exited = resolve));
   const remember = (line: string) => {
@@ -56,6 +58,7 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
       return;
     }
     pending.delete(report.id);
+    reported = true;
     clearTimeout(waiting.timer);
     waiting.resolve({ ...report, elapsedMs: performance.now() - waiting.started });
   });
@@ -66,6 +69,11 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
   const finish = (value: ClientExit) => {
     if (exit) return;
     exit = value;
+    // POSIX shells exit 127 for a command not found and 126 for one that cannot run.
+    if (!reported && (value.code === 127 || value.code === 126)) {
+      const said = log.filter((line) => line.startsWith('[stderr]')).slice(-3).map((line) => line.slice(9)).join(' / ');
+      startFailure = `the client "${command}" could not be run (exit ${value.code}${said ? `: ${said}` : ''}); check the --client command`;
+    }
     for (const [id, waiting] of pending) {
       clearTimeout(waiting.timer);
       waiting.resolve({ id, ok: false, error: `the client exited (${describeExit(value)}) before reporting this unit`, elapsedMs: performance.now() - waiting.started });
@@ -83,6 +91,9 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
     child.once('spawn', () =>
       resolve({
         log,
+        get startFailure() {
+          return startFailure;
+        },
         work(request: WorkRequest, timeoutMs: number): Promise<WorkResult> {
           if (exit) return Promise.resolve({ id: request.id, ok: false, error: `the client had already exited (${describeExit(exit)})`, elapsedMs: 0 });
           return new Promise((resolveWork) => {

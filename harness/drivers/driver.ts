@@ -50,6 +50,8 @@ export interface ClientSession {
   close(timeoutMs: number): Promise<ClientExit>;
   /** The client's own log lines (stdout that is not a report, and stderr). */
   readonly log: readonly string[];
+  /** Set when the client turned out not to be runnable at all (e.g. the shell's "command not found"). */
+  readonly startFailure?: string;
 }
 
 export interface ClientExit {

@@ -7,6 +7,7 @@ import { judge, type ExpectationResult } from '../expectations/judge.ts';
 import { describeEntry } from '../expectations/evidence.ts';
 import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
 import { runToCompletion } from '../drivers/command-driver.ts';
+import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 
@@ -20,6 +21,8 @@ export interface ScenarioResult {
   expectations: ExpectationResult[];
   /** Why the scenario could not be judged (verdict "error"). */
   error?: string;
+  /** Set when the error is the harness's kind, e.g. CLIENT_START_FAILED for a client that cannot run. */
+  errorCode?: HarnessErrorCode;
   durationMs: number;
   /** What the client printed that was not a report (last lines). */
   clientLog: string[];
@@ -87,6 +90,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       server.faults.clear();
       const exit = await session.close(CLOSE_TIMEOUT_MS);
       result.clientLog = session.log.slice(-50);
+      if (session.startFailure) throw new HarnessError('CLIENT_START_FAILED', session.startFailure);
       result.expectations = [...outcome.checkpoints, ...judgeAll(scenario.expect, server.journal.entries(), outcome.units, exit)];
     }
     const mustFail = result.expectations.some((e) => e.verdict === 'fail' && e.level === 'must');
@@ -95,6 +99,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } catch (error) {
     result.verdict = 'error';
     result.error = error instanceof Error ? error.message : String(error);
+    if (error instanceof HarnessError) result.errorCode = error.code;
   } finally {
     if (session) {
       server?.faults.clear();

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Driver } from '../drivers/driver.ts';
 import { HarnessError } from '../errors.ts';
@@ -6,8 +8,18 @@ import { findScenarioFiles, loadScenarioFile, selectScenarios, validateScenario 
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { runScenario, type ScenarioResult } from './run-scenario.ts';
 
-/** The built-in contract suite shipped with understudy. */
-export const BUILT_IN_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+/** The built-in contract suite shipped with understudy (scenarios/ at the package root, from source or dist/). */
+export const BUILT_IN_SCENARIOS = findPackageFolder('scenarios');
+
+function findPackageFolder(name: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);
+    const parent = dirname(dir);
+    if (parent === dir) return fileURLToPath(new URL(`../../${name}/`, import.meta.url));
+    dir = parent;
+  }
+}
 
 export interface RunScenariosOptions {
   driver: Driver;
@@ -70,6 +82,7 @@ async function collect(options: RunScenariosOptions): Promise<Scenario[]> {
   if (options.scenarios) {
     all = options.scenarios.map((s, i) => ('file' in s && typeof s.name === 'string' ? (s as Scenario) : validateScenario(s, (s as ScenarioInput).name ?? `scenario #${i + 1}`)));
   } else {
+    if (!existsSync(root)) throw new HarnessError('SCENARIO_NOT_FOUND', `the scenario folder ${root} does not exist`);
     const files = await findScenarioFiles(root);
     all = await Promise.all(files.map((file) => loadScenarioFile(file)));
   }

@@ -1,0 +1,213 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { pathToFileURL } from 'node:url';
+import { HarnessError } from '../errors.ts';
+import type { ClientEnvironment, ClientExit, ClientSession, Driver, DriverHooks, WorkRequest, WorkResult } from './driver.ts';
+import { environmentVariables } from './environment.ts';
+import { createFakeTime, type FakeTime, type FakeTimeHooks } from './fake-time.ts';
+
+export interface ModuleDriverOptions {
+  /** The client module: an absolute path, or a path relative to the working directory. */
+  file: string;
+  /** The export that creates a client from the UNDERSTUDY_* record. Default: "createClient". */
+  exportName?: string;
+  /**
+   * Run the client on fake timers shared with the scenario's server (see {@link FakeTime}): a
+   * one-hour token lifetime passes in one `advance` step, a Retry-After wait in microseconds.
+   * The scenarios then run one at a time. Default: true.
+   */
+  fakeTime?: boolean;
+}
+
+/** What a client module's `createClient(env)` returns. */
+export interface ModuleClient {
+  /**
+   * Does one unit of work (usually: get a token, call the API) and says how it went. A
+   * `{ ok, status?, error? }` outcome, or anything with `ok` / `status` (a fetch Response); a
+   * throw or a rejection counts as a failed unit with its message.
+   */
+  work(unit: { method: string; path: string; body?: unknown }): unknown;
+  /** Releases what the client holds (timers, connections); awaited when the scenario ends. */
+  close?(): unknown;
+}
+
+/** The export a client module provides. May be async. */
+export type CreateClient = (env: Record<string, string>) => ModuleClient | Promise<ModuleClient>;
+
+/** Fake (shared) milliseconds createClient() may take. */
+const CREATE_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs a client in this process: imports `file`, calls `createClient(env)` with the same
+ * UNDERSTUDY_* variables the command driver sets (a plain record; `process.env` is not touched),
+ * hands each unit of work to `client.work(unit)` and calls `client.close()` at the end.
+ *
+ * The module is imported once per driver and `createClient` is called once per scenario, so a
+ * client must keep its state (the token cache) in what `createClient` returns, not in the module.
+ *
+ * With `fakeTime` (the default), `Date` and the global timers are fake while a scenario runs
+ * and `WorkResult.elapsedMs` is measured on the shared clock: what the client lived through, so
+ * that `reportedWithin` and `abandonedWithin` judge a client that waited an hour of fake time
+ * as one that waited an hour.
+ *
+ * @example
+ * await runScenarios({ driver: moduleDriver({ file: 'examples/clients/well-behaved.ts' }) });
+ */
+export function moduleDriver(options: ModuleDriverOptions): Driver & { readonly time?: FakeTime } {
+  const exportName = options.exportName ?? 'createClient';
+  const time = options.fakeTime === false ? undefined : createFakeTime();
+  let factory: Promise<CreateClient> | undefined;
+  const label = options.file;
+
+  return {
+    kind: 'module',
+    label,
+    time,
+    async start(env: ClientEnvironment, hooks: DriverHooks & FakeTimeHooks): Promise<ClientSession> {
+      factory ??= loadFactory(options.file, exportName).catch((error: unknown) => {
+        factory = undefined;
+        throw error;
+      });
+      const createClient = await factory;
+      const log: string[] = [];
+      time?.attach({
+        hungRequests: hooks.hungRequests ? () => hooks.hungRequests?.() ?? 0 : undefined,
+        onTimerError: (error) => remember(log, `[uncaught] a timer callback threw: ${describe(error)}`),
+      });
+      const created = await settleWithin(
+        Promise.resolve().then(() => createClient(environmentVariables(env))),
+        CREATE_TIMEOUT_MS,
+        time,
+      ).catch((error: unknown) => {
+        throw new HarnessError('CLIENT_START_FAILED', `cannot start the client module "${label}": ${exportName}() threw: ${describe(error)}`, { cause: error });
+      });
+      if (!created.done) throw new HarnessError('CLIENT_START_FAILED', `cannot start the client module "${label}": ${exportName}() did not resolve within ${CREATE_TIMEOUT_MS / 1000} s`);
+      const client = created.value;
+      if (!client || typeof (client as Partial<ModuleClient>).work !== 'function') {
+        throw new HarnessError('CLIENT_START_FAILED', `cannot start the client module "${label}": ${exportName}() returned ${preview(client)}; it must return an object with a work(unit) method`);
+      }
+      return createSession(client, time, log);
+    },
+  };
+}
+
+async function loadFactory(file: string, exportName: string): Promise<CreateClient> {
+  const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
+  const found = await stat(path).catch(() => undefined);
+  if (!found?.isFile()) throw new HarnessError('CLIENT_START_FAILED', `cannot load the client module "${file}": there is no file at ${path}`);
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new HarnessError('CLIENT_START_FAILED', `cannot load the client module "${file}": ${describe(error)}`, { cause: error });
+  }
+  const candidate = loaded[exportName];
+  if (typeof candidate !== 'function') {
+    const exported = Object.keys(loaded).filter((name) => name !== 'default' || loaded.default !== undefined);
+    throw new HarnessError(
+      'CLIENT_START_FAILED',
+      `the client module "${file}" has no ${exportName}() export${candidate === undefined ? '' : ` (${exportName} is ${preview(candidate)}, not a function)`}; it exports ${exported.length > 0 ? exported.join(', ') : 'nothing'}. Export a function ${exportName}(env) that returns { work(unit), close?() }, or name the export with exportName.`,
+    );
+  }
+  return candidate as CreateClient;
+}
+
+const LOG_LIMIT = 2000;
+
+function createSession(client: ModuleClient, time: FakeTime | undefined, log: string[]): ClientSession {
+  const pending = new Set<(reason: string) => void>();
+  let closing: Promise<ClientExit> | undefined;
+
+  return {
+    log,
+    async work(request: WorkRequest, timeoutMs: number): Promise<WorkResult> {
+      if (closing) return { id: request.id, ok: false, error: 'the client had already been closed', elapsedMs: 0 };
+      const unit = { method: request.method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) };
+      const startedReal = performance.now();
+      const startedShared = time?.now() ?? 0;
+      const elapsed = () => (time ? time.now() - startedShared : performance.now() - startedReal);
+      const outcome = Promise.resolve()
+        .then(() => client.work(unit))
+        .then(normalise, (error: unknown) => ({ ok: false, error: describe(error) }));
+      let abandon: (reason: string) => void = () => {};
+      const abandoned = new Promise<{ done: false; reason: string }>((resolveAbandon) => {
+        abandon = (reason) => resolveAbandon({ done: false, reason });
+      });
+      pending.add(abandon);
+      try {
+        const result = await Promise.race([settleWithin(outcome, timeoutMs, time), abandoned]);
+        if (result.done) return { id: request.id, ...result.value, elapsedMs: elapsed() };
+        const reason = 'reason' in result ? result.reason : `no report within ${timeoutMs / 1000} s`;
+        return { id: request.id, ok: false, error: reason, elapsedMs: elapsed() };
+      } finally {
+        pending.delete(abandon);
+      }
+    },
+    close(timeoutMs: number): Promise<ClientExit> {
+      closing ??= (async () => {
+        for (const abandon of pending) abandon('the client was closed before reporting this unit');
+        if (typeof client.close !== 'function') return { code: 0 };
+        try {
+          const closed = await settleWithin(Promise.resolve().then(() => client.close?.()), timeoutMs, time);
+          if (closed.done) return { code: 0 };
+          remember(log, `[harness] close() did not resolve within ${timeoutMs / 1000} s`);
+          return { code: null, killed: true };
+        } catch (error) {
+          remember(log, `[harness] close() threw: ${describe(error)}`);
+          return { code: 1 };
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Waits for `work` for `timeoutMs`: on the shared clock when the client runs on fake time (which
+ * moves the clock while the client waits on its timers), with a real-time bound as a backstop.
+ */
+async function settleWithin<T>(work: Promise<T>, timeoutMs: number, time: FakeTime | undefined): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const backstop = new Promise<{ done: false }>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout({ done: false }), timeoutMs);
+  });
+  const driven = time?.installed ? time.drive(work, time.now() + timeoutMs) : work.then((value) => ({ done: true as const, value }));
+  try {
+    return await Promise.race([driven, backstop]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A unit's outcome as a WorkResult: `{ ok, status?, error? }`, or a Response-like `{ status }`. */
+function normalise(value: unknown): Omit<WorkResult, 'id' | 'elapsedMs'> {
+  if (value && typeof value === 'object') {
+    const outcome = value as { ok?: unknown; status?: unknown; error?: unknown };
+    const status = typeof outcome.status === 'number' ? outcome.status : undefined;
+    const error = typeof outcome.error === 'string' ? outcome.error : outcome.error instanceof Error ? outcome.error.message : undefined;
+    if (typeof outcome.ok === 'boolean') return { ok: outcome.ok, status, error: outcome.ok ? undefined : (error ?? (status === undefined ? 'the client reported a failure' : undefined)) };
+    if (status !== undefined) return { ok: status >= 200 && status < 300, status, error };
+  }
+  return { ok: false, error: `work() resolved with ${preview(value)}; expected { ok: boolean, status?, error? }` };
+}
+
+function remember(log: string[], line: string): void {
+  log.push(line);
+  if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
