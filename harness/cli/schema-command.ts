@@ -3,8 +3,8 @@ import { Argument, Command } from 'commander';
 /** `understudy schema [config]`: the JSON Schema of a file format, for editors and validators. */
 export function schemaCommand(): Command {
   return new Command('schema')
-    .description('Print the JSON Schema of the configuration file (pretty JSON on stdout).')
-    .addArgument(new Argument('[kind]', 'which schema').choices(['config']).default('config'))
+    .description('Print the JSON Schema of a file format (pretty JSON on stdout): the configuration file, a scenario, or a fault rule.')
+    .addArgument(new Argument('[kind]', 'which schema').choices(['config', 'scenario', 'fault']).default('config'))
     .addHelpText(
       'after',
       `
@@ -13,8 +13,13 @@ Example:
   then start the config file with "$schema: ./understudy.schema.json" (JSON) or a
   "# yaml-language-server: $schema=./understudy.schema.json" comment (YAML).`,
     )
-    .action(async () => {
-      const { configJsonSchema } = await import('../../server/config/index.ts');
-      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    .action(async (kind: 'config' | 'scenario' | 'fault') => {
+      const schema =
+        kind === 'scenario'
+          ? (await import('../scenario/schema.ts')).scenarioJsonSchema()
+          : kind === 'fault'
+            ? (await import('../../server/faults/rule-schema.ts')).faultRuleJsonSchema()
+            : (await import('../../server/config/index.ts')).configJsonSchema();
+      process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });
 }

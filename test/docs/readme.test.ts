@@ -17,3 +17,17 @@ describe('README', () => {
     expect(readme).toMatch(/^npm test$/m);
   });
 });
+
+describe('README protocol examples', () => {
+  it('shows the example clients exactly as they are in examples/protocol/', () => {
+    for (const file of ['minimal-client.mjs', 'minimal-client.sh']) {
+      const source = readFileSync(new URL(`../../examples/protocol/${file}`, import.meta.url), 'utf8');
+      expect(readme, file).toContain(source);
+    }
+  });
+
+  it('keeps the Node example within the 20-odd lines it promises', () => {
+    const source = readFileSync(new URL('../../examples/protocol/minimal-client.mjs', import.meta.url), 'utf8');
+    expect(source.trimEnd().split('\n').length).toBeLessThanOrEqual(22);
+  });
+});
