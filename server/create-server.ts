@@ -50,6 +50,8 @@ export interface UnderstudyServer {
   faults: FaultEngine;
   /** Revokes one token (by jti) or every token of a client, as POST /_understudy/tokens/revoke does. */
   revoke(target: RevokeTarget): void;
+  /** Requests held by `hang` fault rules right now (an in-process client on fake time waits on these). */
+  hungRequests(): number;
   /** Stops listening, releases open connections (hung requests included) and flushes the journal file. */
   close(): Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
     clients: context.clients,
     faults: context.faults.engine,
     revoke: (target) => revokeTokens(context, target),
+    hungRequests: () => context.faults.hangs.size,
     close() {
       closing ??= (async () => {
         context.faults.stop();

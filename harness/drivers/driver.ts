@@ -21,7 +21,7 @@ export interface WorkResult {
   /** HTTP status of the API call, when the client got one. */
   status?: number;
   error?: string;
-  /** Real milliseconds from handing the unit over to the report. */
+  /** Milliseconds from handing the unit over to the report, on the client's clock (fake time for in-process clients on fake timers). */
   elapsedMs: number;
 }
 
@@ -91,4 +91,6 @@ export interface Driver {
 export interface DriverHooks {
   /** Virtual now in epoch ms of the scenario's server. */
   now(): number;
+  /** Requests the server holds unanswered (hang faults): a fake-time client waiting on one may be moved on to its timeout. */
+  hungRequests?(): number;
 }

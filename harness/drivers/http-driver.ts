@@ -1,5 +1,6 @@
 import { clearTimeout, setTimeout } from 'node:timers';
 import { HarnessError } from '../errors.ts';
+import { runToCompletion } from './command-driver.ts';
 import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from './driver.ts';
 import { environmentVariables } from './environment.ts';
 
@@ -23,6 +24,14 @@ export interface HttpDriverOptions {
    * integration, run the scenarios one at a time (`parallel: 1`).
    */
   onEnvironment?: (env: ClientEnvironment, variables: Record<string, string>) => void | Promise<void>;
+  /**
+   * The same from the command line: a command run by the shell with the UNDERSTUDY_* variables in
+   * its environment, before each scenario (after `onEnvironment`), e.g. a script that updates the
+   * integration's OAuth connection through its REST API. A non-zero exit fails the scenario.
+   */
+  configure?: string;
+  /** Longest `configure` may run, in ms. Default: 60 000. */
+  configureTimeoutMs?: number;
 }
 
 /** Extra characters of a failed trigger's body kept in the unit's error. */
@@ -39,8 +48,11 @@ const LOG_LIMIT = 2000;
  * still report a failed API call).
  *
  * The driver cannot hand the environment to a program it did not start: the integration must be
- * pointed at each scenario's server by the caller, with `onEnvironment`. The session's log
- * starts with a line listing the UNDERSTUDY_* values, for reports and for a human doing it by hand.
+ * pointed at each scenario's server by the caller, with `onEnvironment` (in code) or `configure`
+ * (a command). The session's log starts with a line listing the UNDERSTUDY_* values, for
+ * reports and for a human doing it by hand. Every scenario has a server of its own on a fresh
+ * port; when one shared integration is reconfigured per scenario, run them one at a time
+ * (`parallel: 1`).
  *
  * @example
  * // A local service with a trigger and an admin endpoint that sets its OAuth connection:
@@ -63,6 +75,16 @@ export function httpDriver(options: HttpDriverOptions): Driver {
           await options.onEnvironment(env, variables);
         } catch (error) {
           throw new HarnessError('CLIENT_START_FAILED', `cannot point the integration behind "${label}" at the scenario's server: onEnvironment threw: ${describe(error)}`, { cause: error });
+        }
+      }
+      if (options.configure) {
+        const timeoutMs = options.configureTimeoutMs ?? 60_000;
+        const { exit, log: output } = await runToCompletion({ command: options.configure }, env, timeoutMs);
+        log.push(...output.map((line) => `[configure] ${line}`));
+        if (exit.code !== 0) {
+          const how = exit.killed ? `did not finish within ${timeoutMs / 1000} s` : exit.signal ? `ended with signal ${exit.signal}` : `exited with code ${exit.code}`;
+          const last = output.at(-1);
+          throw new HarnessError('CLIENT_START_FAILED', `cannot point the integration behind "${label}" at the scenario's server: "${options.configure}" ${how}${last ? ` (${last})` : ''}`);
         }
       }
       return createSession(options, method, log);

@@ -172,11 +172,14 @@ async function settleWithin<T>(work: Promise<T>, timeoutMs: number, time: FakeTi
   const backstop = new Promise<{ done: false }>((resolveTimeout) => {
     timer = setTimeout(() => resolveTimeout({ done: false }), timeoutMs);
   });
-  const driven = time?.installed ? time.drive(work, time.now() + timeoutMs) : work.then((value) => ({ done: true as const, value }));
+  // Ends the drive when the backstop wins, so no time is moved for a unit nobody waits for.
+  const giveUp = new AbortController();
+  const driven = time?.installed ? time.drive(work, time.now() + timeoutMs, giveUp.signal) : work.then((value) => ({ done: true as const, value }));
   try {
     return await Promise.race([driven, backstop]);
   } finally {
     clearTimeout(timer);
+    giveUp.abort();
   }
 }
 

@@ -81,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       result.clientLog = log.slice(-50);
       result.expectations = judgeAll(scenario.expect, server.journal.entries(), [], exit);
     } else {
-      session = await options.driver.start(env, { now: () => server?.clock.nowMs() ?? Date.now() });
+      session = await options.driver.start(env, { now: () => server?.clock.nowMs() ?? Date.now(), hungRequests: () => server?.hungRequests() ?? 0 });
       const timeline = playTimeline(scenario, server, session, judgeAll, time);
       const timeoutMs = (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000;
       const outcome = await Promise.race([timeline, sleep(timeoutMs, 'timeout' as const, { ref: false })]);

@@ -1,0 +1,243 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { moduleDriver } from '../../../harness/drivers/module-driver.ts';
+import type { ClientEnvironment } from '../../../harness/drivers/driver.ts';
+import { HarnessError } from '../../../harness/errors.ts';
+import { runScenario } from '../../../harness/runner/run-scenario.ts';
+import { runScenarios } from '../../../harness/runner/run-scenarios.ts';
+import { defineScenario } from '../../../harness/scenario/define.ts';
+import { validateScenario } from '../../../harness/scenario/load.ts';
+import type { ScenarioInput } from '../../../harness/scenario/schema.ts';
+
+const example = (name: string) => fileURLToPath(new URL(`../../../examples/clients/${name}.ts`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
+
+const reuse = defineScenario({
+  name: 'reuse',
+  intent: 'Five calls in a row share one token.',
+  timeline: [{ work: { count: 5 } }],
+  expect: [{ tokenRequests: { exactly: 1 } }, { outcomes: { ok: 'all' } }],
+});
+
+const refreshAfterAnHour = defineScenario({
+  name: 'refresh-after-an-hour',
+  intent: 'An hour after its first call, the client presents a new token, not the expired one.',
+  timeline: [{ work: { count: 2 } }, { advance: 3600 }, { work: { count: 2 } }],
+  expect: [{ tokenRequests: { exactly: 2 } }, { noExpiredTokenUse: {} }, { outcomes: { ok: 'all' } }],
+});
+
+const coldStart = defineScenario({
+  name: 'cold-start',
+  intent: 'Eight concurrent calls at a cold start share one token request.',
+  timeline: [{ work: { count: 8, concurrent: true } }],
+  expect: [{ tokenRequests: { exactly: 1 } }, { outcomes: { ok: 'all' } }],
+});
+
+async function run(file: string, scenario: ScenarioInput, options: { fakeTime?: boolean } = {}) {
+  const result = await runScenarios({ driver: moduleDriver({ file, ...options }), scenarios: [scenario] });
+  const only = result.scenarios[0];
+  if (!only) throw new Error('no scenario result');
+  return only;
+}
+
+const failing = (result: Awaited<ReturnType<typeof run>>) => result.expectations.filter((e) => e.verdict === 'fail').map((e) => e.name);
+
+describe('moduleDriver: verdicts on the example clients', () => {
+  it('passes the reference client and fails the token-per-call client on reuse', async () => {
+    const good = await run(example('well-behaved'), reuse);
+    expect(good.verdict, good.error).toBe('pass');
+    const bad = await run(example('token-per-call'), reuse);
+    expect(bad.verdict).toBe('fail');
+    expect(bad.expectations.find((e) => e.verdict === 'fail')?.explanation).toMatch(/5 token requests|token requests/);
+  });
+
+  it('judges single flight on concurrent units', async () => {
+    expect((await run(example('well-behaved'), coldStart)).verdict).toBe('pass');
+    expect((await run(example('no-single-flight'), coldStart)).verdict).toBe('fail');
+  });
+
+  it('lives through an hour of fake time in well under a second: the reference client refreshes, caches-forever presents the expired token', async () => {
+    const started = performance.now();
+    const good = await run(example('well-behaved'), refreshAfterAnHour);
+    const wall = performance.now() - started;
+    expect(good.verdict, JSON.stringify(good.expectations, null, 1)).toBe('pass');
+    expect(good.journal.filter((line) => /token/i.test(line) && /POST/.test(line))).toHaveLength(2);
+    expect(wall).toBeLessThan(1000);
+
+    const bad = await run(example('caches-forever'), refreshAfterAnHour);
+    expect(bad.verdict).toBe('fail');
+    expect(bad.expectations.find((e) => e.verdict === 'fail')?.explanation).toMatch(/presented a token at or after its exp/);
+  });
+
+  it('lets a background refresh timer finish its token request during an advance', async () => {
+    const result = await run(fixture('background-refresh'), refreshAfterAnHour);
+    expect(result.verdict, JSON.stringify(result, null, 1)).toBe('pass');
+  });
+
+  it('without fake time an advance moves only the server clock, so the client does not refresh on its own', async () => {
+    const driver = moduleDriver({ file: example('well-behaved'), fakeTime: false });
+    expect(driver.time).toBeUndefined();
+    const result = await run(example('well-behaved'), refreshAfterAnHour, { fakeTime: false });
+    // The API rejects the cached token (expired on the server's clock); the client replays once.
+    expect(failing(result)).toContain('no API call with an expired token');
+  });
+});
+
+describe('moduleDriver: fake time inside a unit of work', () => {
+  it('passes a Retry-After wait in fake time: the unit reports its wait, the run takes milliseconds', async () => {
+    const scenario = defineScenario({
+      name: 'retry-after',
+      intent: 'The client waits out a 429 with Retry-After before asking again.',
+      timeline: [{ fault: { preset: 'token.rate_limited', params: { retryAfter: 5 }, match: { times: 1 } } }, { work: { count: 1, timeout: 15 } }],
+      expect: [{ retryAfterRespected: {} }, { outcomes: { ok: 'all' } }],
+    });
+    const driver = moduleDriver({ file: example('well-behaved') });
+    const started = performance.now();
+    const result = await runScenario(validateScenario(scenario, 'retry-after'), { driver });
+    expect(result.verdict, JSON.stringify(result.expectations, null, 1)).toBe('pass');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('reports elapsed time on the shared clock: a 10 s sleep takes 10 s for the client, not for the run', async () => {
+    const scenario = defineScenario({
+      name: 'sleeps',
+      intent: 'A unit that sleeps ten seconds of client time.',
+      client: { env: { SLEEP_MS: '10000' } },
+      timeline: [{ work: { count: 2, timeout: 30 } }],
+      expect: [{ outcomes: { ok: 'all', reportedWithin: 9 } }],
+    });
+    const started = performance.now();
+    const result = await run(fixture('sleepy-client'), scenario);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // Each unit took 10 s of the client's time: more than reportedWithin allows.
+    expect(result.verdict).toBe('fail');
+    expect(result.expectations[0]?.explanation).toMatch(/longer than 9 s/);
+  });
+
+  it('fails a unit that sleeps past its timeout at the timeout, in fake time', async () => {
+    const scenario = defineScenario({
+      name: 'sleeps-an-hour',
+      intent: 'A unit that sleeps an hour of client time.',
+      client: { env: { SLEEP_MS: '3600000' } },
+      timeline: [{ work: { count: 1, timeout: 30 } }],
+      expect: [{ outcomes: { failed: 'all' } }],
+    });
+    const driver = moduleDriver({ file: fixture('sleepy-client') });
+    const units: unknown[] = [];
+    const started = performance.now();
+    const result = await runScenario(validateScenario(scenario, 'sleeps-an-hour'), {
+      driver: { ...driver, start: async (env, hooks) => spy(await driver.start(env, hooks), units) },
+    });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(result.verdict).toBe('pass');
+    expect(units).toEqual([expect.objectContaining({ ok: false, error: 'no report within 30 s' })]);
+    const elapsed = (units[0] as { elapsedMs: number }).elapsedMs;
+    expect(elapsed).toBeGreaterThanOrEqual(30_000);
+    expect(elapsed).toBeLessThan(31_000);
+  });
+
+  it('fails a unit whose work() never resolves with the timeout, and the run goes on', async () => {
+    const scenario = defineScenario({
+      name: 'never-reports',
+      intent: 'A client that never reports on its units.',
+      timeline: [{ work: { count: 2, timeout: 0.2 } }],
+      expect: [{ outcomes: { failed: 'all' } }],
+    });
+    const driver = moduleDriver({ file: fixture('never-reports') });
+    const units: unknown[] = [];
+    const result = await runScenario(validateScenario(scenario, 'never-reports'), {
+      driver: { ...driver, start: async (env, hooks) => spy(await driver.start(env, hooks), units) },
+    });
+    expect(result.verdict, result.error).toBe('pass');
+    expect(units).toEqual([
+      expect.objectContaining({ id: 1, ok: false, error: 'no report within 0.2 s' }),
+      expect.objectContaining({ id: 2, ok: false, error: 'no report within 0.2 s' }),
+    ]);
+    expect(result.durationMs).toBeLessThan(2000);
+  });
+
+  it('logs a timer callback that throws instead of failing the run', async () => {
+    const scenario = defineScenario({
+      name: 'throwing-timer',
+      intent: 'A client timer throws while the unit waits.',
+      timeline: [{ work: { count: 1 } }],
+      expect: [{ outcomes: { ok: 'all' } }],
+    });
+    const result = await run(fixture('throwing-timer'), scenario);
+    expect(result.verdict, result.error).toBe('pass');
+    expect(result.clientLog).toContain('[uncaught] a timer callback threw: boom in a timer');
+  });
+
+  it('restores the real timers after the run, and calls close()', async () => {
+    const scenario = defineScenario({ name: 'one', intent: 'One unit of work, then close.', timeline: [{ work: {} }], expect: [{ outcomes: { ok: 'all' } }] });
+    const before = (globalThis as { sleepyClientClosed?: number }).sleepyClientClosed ?? 0;
+    expect((await run(fixture('sleepy-client'), scenario)).verdict).toBe('pass');
+    expect((globalThis as { sleepyClientClosed?: number }).sleepyClientClosed).toBe(before + 1);
+    expect((Date as { isFake?: boolean }).isFake).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+});
+
+describe('moduleDriver: modules that cannot start', () => {
+  const env: ClientEnvironment = {
+    tokenUrl: 'http://127.0.0.1:1/token',
+    issuer: 'http://127.0.0.1:1',
+    jwksUrl: 'http://127.0.0.1:1/jwks',
+    discoveryUrl: 'http://127.0.0.1:1/.well-known/openid-configuration',
+    clientId: 'id',
+    clientSecret: 'secret',
+    scope: '',
+    apiUrl: 'http://127.0.0.1:1',
+    tokenHeaders: {},
+    apiHeaders: {},
+    variables: {},
+  };
+  const startError = async (file: string, exportName?: string) => {
+    const error = await moduleDriver({ file, exportName, fakeTime: false })
+      .start(env, { now: Date.now })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(error).toBeInstanceOf(HarnessError);
+    expect((error as HarnessError).code).toBe('CLIENT_START_FAILED');
+    return (error as HarnessError).message;
+  };
+
+  it('names a file that does not exist, relative to the working directory', async () => {
+    expect(await startError('test/harness/drivers/fixtures/nope.ts')).toMatch(/cannot load the client module "test\/harness\/drivers\/fixtures\/nope.ts": there is no file at \/.*nope\.ts/);
+  });
+
+  it('lists what a module exports when createClient is missing', async () => {
+    expect(await startError(fixture('wrong-export'))).toMatch(/has no createClient\(\) export; it exports makeClient, version\. .*exportName/);
+  });
+
+  it('uses exportName', async () => {
+    const session = await moduleDriver({ file: fixture('wrong-export'), exportName: 'makeClient', fakeTime: false }).start(env, { now: Date.now });
+    expect(await session.work({ id: 1, op: 'work', method: 'GET', path: '/' }, 1000)).toMatchObject({ id: 1, ok: true });
+    expect(await session.close(1000)).toEqual({ code: 0 });
+  });
+
+  it('reports what createClient threw', async () => {
+    expect(await startError(fixture('throws-on-create'))).toMatch(/createClient\(\) threw: UNDERSTUDY_WIDGET is not set/);
+  });
+
+  it('makes the scenario an error with that message', async () => {
+    const result = await run(fixture('wrong-export'), reuse);
+    expect(result.verdict).toBe('error');
+    expect(result.error).toMatch(/has no createClient\(\) export/);
+    expect((Date as { isFake?: boolean }).isFake).toBeUndefined();
+  });
+});
+
+/** Wraps a session to record the unit reports. */
+function spy<T extends { work: (...args: never[]) => Promise<unknown> }>(session: T, into: unknown[]): T {
+  const work = session.work.bind(session);
+  return Object.assign(session, {
+    work: async (...args: Parameters<T['work']>) => {
+      const result = await work(...args);
+      into.push(result);
+      return result;
+    },
+  });
+}
