@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { digest } from '../client-registry.ts';
 import { OAuthError } from '../oauth-error.ts';
-import { decideScope } from '../scope-request.ts';
+import { grantResource } from './resource-grant.ts';
 import type { GrantDecision, GrantRequest } from './grant.ts';
 
 /**
@@ -16,14 +16,12 @@ export function passwordGrant({ server, client, params }: GrantRequest): GrantDe
   // Compare digests so a wrong password and an unknown user take the same time.
   const ok = timingSafeEqual(digest(user?.password ?? '\u0000'), digest(password)) && user !== undefined;
   if (!ok) throw new OAuthError('invalid_grant', 'The user credentials are invalid.', { reason: `wrong username or password for ${username}` });
-  const decision = decideScope(params.get('scope'), client, server.config.resources, server.config.profile, params.get('resource'));
-  const baseTtl = client.accessTokenTtl ?? decision.resource.accessTokenTtl;
+  const { decision, ttl } = grantResource(server, client, params);
   return {
     grantType: 'password',
     audience: decision.audience,
     scopes: decision.scopes,
-    // IDCS: urn:opc:resource:expiry=N sets the lifetime to N seconds (Oracle documents up to a year).
-    ttl: decision.expiry ?? baseTtl,
+    ttl,
     subject: username,
     subjectType: 'user',
     refreshToken: decision.offlineAccess && client.grants.includes('refresh_token'),
