@@ -22,6 +22,7 @@ export interface RunOptions {
   tag?: string[];
   parallel?: number;
   scenariosDir?: string;
+  configure?: string;
 }
 
 /** `understudy run`: the command-line twin of `runScenarios()`. */
@@ -31,6 +32,7 @@ export function runCommand(): Command {
     .argument('[scenarios...]', 'scenario names, paths or globs (default: every scenario)')
     .option('--client <command>', 'start the client with this shell command; it speaks the line protocol on stdin/stdout')
     .option('--client-url <url>', 'drive a client that is already running, through its HTTP endpoint', parseClientUrl)
+    .option('--configure <command>', 'with --client-url: a shell command run before each scenario, with the UNDERSTUDY_* variables set, that points the integration at that scenario\'s server')
     .option('--client-module <file>', 'load a JavaScript/TypeScript module exporting createClient(env) and run it in-process')
     .option('--reporter <name>', `how to report: ${REPORTER_NAMES.join(', ')}; repeatable (default: pretty)`, collectReporter)
     .option('--out <file>', 'write the json or junit report to this file instead of stdout')
@@ -115,7 +117,7 @@ function resolveReporters(options: RunOptions): Reporter[] {
   return names.map((name) => createReporter(name, name === 'pretty' ? {} : { out: options.out }));
 }
 
-type ClientChoice = { kind: 'command'; command: string } | { kind: 'http'; url: string } | { kind: 'module'; file: string };
+type ClientChoice = { kind: 'command'; command: string } | { kind: 'http'; url: string; configure?: string } | { kind: 'module'; file: string };
 
 /** Exactly one of --client, --client-url, --client-module. */
 function pickClient(options: RunOptions): ClientChoice {
@@ -128,11 +130,14 @@ function pickClient(options: RunOptions): ClientChoice {
     throw usage('say which client to test: --client "CMD" (a program to start), --client-url URL (one already running) or --client-module FILE (a module with createClient)');
   }
   if (given.length > 1) throw usage(`give only one of ${given.join(', ')}`);
+  if (options.configure !== undefined && options.clientUrl === undefined) {
+    throw usage("--configure goes with --client-url: it points the running integration at each scenario's server");
+  }
   if (options.client !== undefined) {
     if (options.client.trim() === '') throw usage('--client needs a command, e.g. --client "node my-client.js"');
     return { kind: 'command', command: options.client };
   }
-  if (options.clientUrl !== undefined) return { kind: 'http', url: options.clientUrl };
+  if (options.clientUrl !== undefined) return { kind: 'http', url: options.clientUrl, configure: options.configure };
   return { kind: 'module', file: resolve(options.clientModule as string) };
 }
 
@@ -144,41 +149,16 @@ async function createDriver(client: ClientChoice): Promise<Driver> {
       return commandDriver({ command: client.command, cwd: process.cwd() });
     }
     case 'http': {
-      const httpDriver = await loadDriverFactory<{ url: string }>('http-driver', 'httpDriver', '--client-url');
-      return await httpDriver({ url: client.url });
+      const { httpDriver } = await import('../drivers/http-driver.ts');
+      return httpDriver({ url: client.url, configure: client.configure });
     }
     case 'module': {
       const found = await stat(client.file).catch(() => undefined);
       if (!found?.isFile()) throw usage(`--client-module: no such file: ${client.file}`);
-      const moduleDriver = await loadDriverFactory<{ file: string }>('module-driver', 'moduleDriver', '--client-module');
-      return await moduleDriver({ file: client.file });
+      const { moduleDriver } = await import('../drivers/module-driver.ts');
+      return moduleDriver({ file: client.file });
     }
   }
-}
-
-/** A driver module's factory, e.g. `httpDriver({ url })`. */
-export type DriverFactory<O> = (options: O) => Driver | Promise<Driver>;
-
-/**
- * Imports `harness/drivers/<name>` on demand. The URL is built at run time (with this file's own
- * extension, .ts from source, .js from dist/), so the CLI loads and type-checks even in a build
- * that lacks the driver, and says so instead of crashing.
- * @throws CliError INVALID_ARGUMENT (exit 2) when the module or its export is missing.
- */
-export async function loadDriverFactory<O>(name: string, exportName: string, flag: string): Promise<DriverFactory<O>> {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const url = new URL(`../drivers/${name}${extension}`, import.meta.url);
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(url.href)) as Record<string, unknown>;
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(fileURLToPath(url));
-    if (!missing) throw error;
-    throw usage(`${flag} is not available in this version of understudy (no harness/drivers/${name}${extension}); use --client "CMD" to start the client as a program`);
-  }
-  const factory = loaded[exportName];
-  if (typeof factory !== 'function') throw usage(`${flag} is not available: harness/drivers/${name}${extension} does not export ${exportName}()`);
-  return factory as DriverFactory<O>;
 }
 
 async function resolveScenariosDir(dir: string): Promise<string> {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../harness/cli/exit-codes.ts';
-import { loadDriverFactory } from '../../harness/cli/run-command.ts';
 import type { RunResult } from '../../harness/reporters/reporter.ts';
 import { assertNoStaleBuild, runCli, stopAll } from '../cli/cli-process.ts';
 
@@ -131,15 +130,10 @@ describe.concurrent('understudy run refuses what it cannot use: exit 2', () => {
   });
 });
 
-describe('a driver this build does not have', () => {
-  it('is a usage error that says what to use instead, not a crash', async () => {
-    const load = loadDriverFactory('no-such-driver', 'noSuchDriver', '--client-x');
-    await expect(load).rejects.toThrow(CliError);
-    await expect(load).rejects.toThrow('--client-x is not available in this version of understudy (no harness/drivers/no-such-driver.ts); use --client "CMD"');
-    await expect(load).rejects.toMatchObject({ exitCode: 2 });
-  });
-
-  it('a driver module without the factory export is a usage error too', async () => {
-    await expect(loadDriverFactory('driver', 'httpDriver', '--client-url')).rejects.toThrow('harness/drivers/driver.ts does not export httpDriver()');
+describe('--configure', () => {
+  it('only goes with --client-url', async () => {
+    const result = await runCli(['run', '--client', 'node x.js', '--configure', 'true']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--configure goes with --client-url');
   });
 });
