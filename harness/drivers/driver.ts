@@ -84,6 +84,8 @@ export interface Driver {
   readonly label: string;
   /** Present when the client runs on fake timers shared with the server. */
   readonly time?: TimeControl;
+  /** Most scenarios this driver can run at once (e.g. 1 for one shared integration). */
+  readonly maxParallel?: number;
   start(env: ClientEnvironment, hooks: DriverHooks): Promise<ClientSession>;
 }
 

@@ -67,6 +67,8 @@ export function httpDriver(options: HttpDriverOptions): Driver {
   return {
     kind: 'http',
     label,
+    // One running integration is re-pointed per scenario: two scenarios at once would share it.
+    maxParallel: options.onEnvironment || options.configure ? 1 : undefined,
     async start(env: ClientEnvironment): Promise<ClientSession> {
       const variables = environmentVariables(env);
       const log: string[] = [`[harness] point the integration at this scenario's server: ${Object.entries(variables).map(([name, value]) => `${name}=${value}`).join(' ')}`];

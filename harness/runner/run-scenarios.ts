@@ -60,7 +60,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
     }
   };
   // Fake timers are process-wide: scenarios of an in-process client on fake time run one at a time.
-  const parallel = options.driver.time ? 1 : (options.parallel ?? 4);
+  const parallel = options.driver.time ? 1 : Math.min(options.parallel ?? 4, options.driver.maxParallel ?? Number.POSITIVE_INFINITY);
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, scenarios.length)) }, worker));
 
   const result: RunResult = {
