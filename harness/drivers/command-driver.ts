@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { HarnessError } from '../errors.ts';
 import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from './driver.ts';
@@ -14,6 +16,8 @@ export interface CommandDriverOptions {
 }
 
 const LOG_LIMIT = 2000;
+/** How long a client told to stop (SIGTERM) has before it is killed (SIGKILL). */
+const KILL_GRACE_MS = 2000;
 
 /**
  * Spawns any program and speaks the line protocol with it: one JSON request per stdin line,
@@ -34,6 +38,7 @@ export function commandDriver(options: CommandDriverOptions): Driver {
       });
       return createSession(child, options.command);
     },
+    runToCompletion: (env, timeoutMs) => runToCompletion(options, env, timeoutMs),
   };
 }
 
@@ -107,13 +112,22 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
           });
         },
         async close(timeoutMs: number): Promise<ClientExit> {
-          if (exit) return exit;
+          if (exit) {
+            killGroup(child, 'SIGKILL');
+            return exit;
+          }
           child.stdin?.end();
-          const timer = setTimeout(() => kill(child, 'SIGTERM'), timeoutMs);
-          const hard = setTimeout(() => kill(child, 'SIGKILL'), timeoutMs + 2000);
+          const timer = setTimeout(() => killGroup(child, 'SIGTERM'), timeoutMs);
+          const hard = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs + KILL_GRACE_MS);
           const result = await exitPromise;
           clearTimeout(timer);
           clearTimeout(hard);
+          // The shell is gone, but what it started may live on in its process group (a child that
+          // ignores SIGTERM): it must not outlive the scenario.
+          if (await groupSurvives(child, KILL_GRACE_MS)) {
+            killGroup(child, 'SIGKILL');
+            await groupSurvives(child, 1000);
+          }
           return { ...result, killed: result.signal === 'SIGTERM' || result.signal === 'SIGKILL' };
         },
       }),
@@ -133,7 +147,7 @@ export async function runToCompletion(options: CommandDriverOptions, env: Client
   const log: string[] = [];
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => log.push(line));
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => log.push(`[stderr] ${line}`));
-  const timer = setTimeout(() => kill(child, 'SIGTERM'), timeoutMs);
+  const timer = setTimeout(() => killGroup(child, 'SIGTERM'), timeoutMs);
   const exit = await new Promise<ClientExit>((resolve) => {
     child.once('error', (error) => {
       log.push(`[harness] cannot start: ${error.message}`);
@@ -145,13 +159,51 @@ export async function runToCompletion(options: CommandDriverOptions, env: Client
   return { exit, log };
 }
 
-function kill(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+/** Waits up to `ms` for the client's process group to be gone; true when it is still there. */
+async function groupSurvives(child: ChildProcess, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    if (child.pid === undefined || !(await groupRunning(child.pid))) return false;
+    if (performance.now() >= deadline) return true;
+    await sleep(25);
+  }
+}
+
+/**
+ * Is a process of the group still running? Where PID 1 does not reap orphans (containers), dead
+ * members stay as zombies, which kill(-pgid, 0) still finds; /proc tells them apart.
+ */
+async function groupRunning(pgid: number): Promise<boolean> {
   try {
-    // The shell and everything it started are one process group.
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesised command: state, ppid, pgrp.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+  }
+  return false;
+}
+
+/**
+ * Signals the client's whole process group: the shell and everything it started (the shell may
+ * be gone while its children live on, so this does not check whether the shell exited).
+ */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
     process.kill(-child.pid, signal);
   } catch {
-    child.kill(signal);
+    // ESRCH: the group is gone already.
   }
 }
 

@@ -87,6 +87,8 @@ export interface Driver {
   /** Most scenarios this driver can run at once (e.g. 1 for one shared integration). */
   readonly maxParallel?: number;
   start(env: ClientEnvironment, hooks: DriverHooks): Promise<ClientSession>;
+  /** run-to-completion scenarios: run the program once, without the protocol, and report its exit. */
+  runToCompletion?(env: ClientEnvironment, timeoutMs: number): Promise<{ exit: ClientExit; log: string[] }>;
 }
 
 /** What a driver may need from the run: the shared virtual clock for in-process clients. */

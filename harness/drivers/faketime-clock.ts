@@ -45,7 +45,14 @@ export interface FaketimeClock {
   readonly time: TimeControl;
   /** The library in use. */
   readonly library: string;
+  /** The rate time flows at now (see `setRate`). */
   readonly rate: number;
+  /**
+   * Changes the rate from now on, without a jump: the offset absorbs the change, in the harness
+   * and in the child alike (both compute `S + offset + (real - S) × rate`). A child asleep in a
+   * timed wait keeps the real deadline it computed at the old rate.
+   */
+  setRate(rate: number): void;
   /** True between `install()` and `uninstall()`. */
   readonly installed: boolean;
   /**
@@ -113,12 +120,13 @@ export function hasLibfaketime(): boolean {
 let installs = 0;
 
 export function createFaketimeClock(options: FaketimeClockOptions = {}): FaketimeClock {
-  const rate = options.rate ?? 1;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-    throw new HarnessError('USAGE', `the faketime rate must be a positive number of virtual seconds per real second, got ${String(options.rate)}`);
-  }
+  let rate = checkRate(options.rate ?? 1);
   const library = findLibfaketime(options.libfaketime);
   const fakeMonotonic = options.fakeMonotonic ?? true;
+  const start = options.start instanceof Date ? options.start.getTime() : options.start;
+  if (start !== undefined && (typeof start !== 'number' || !Number.isFinite(start))) {
+    throw new HarnessError('USAGE', `the faketime start must be a date or epoch milliseconds, got ${String(options.start)}`);
+  }
 
   let state:
     | {
@@ -138,7 +146,8 @@ export function createFaketimeClock(options: FaketimeClockOptions = {}): Faketim
 
   const writeTimestampFile = (s: NonNullable<typeof state>): void => {
     // "+SECONDS xRATE": S + offset + (real - S) × rate. No exponent (atof would read 1e+21 as 1).
-    const line = `+${(s.offsetMs / 1000).toFixed(6)} x${formatRate(rate)}\n`;
+    const seconds = s.offsetMs / 1000;
+    const line = `${seconds < 0 ? '-' : '+'}${Math.abs(seconds).toFixed(6)} x${formatRate(rate)}\n`;
     const temporary = `${s.file}.${process.pid}.tmp`;
     writeFileSync(temporary, line);
     renameSync(temporary, s.file);
@@ -163,15 +172,8 @@ export function createFaketimeClock(options: FaketimeClockOptions = {}): Faketim
       }
       const id = `understudy_${process.pid}_${++installs}_${randomBytes(4).toString('hex')}`;
       const dir = mkdtempSync(join(tmpdir(), 'understudy-faketime-'));
-      // Pair the real clock with CLOCK_MONOTONIC at a millisecond boundary of Date.now(), so the
-      // real epoch of S is known to a few microseconds, not to a millisecond.
-      const previous = Date.now();
-      let startReal = Date.now();
-      while (startReal === previous) startReal = Date.now();
-      const startMono = process.hrtime.bigint();
-      const virtualStart = options.start === undefined ? startReal : options.start instanceof Date ? options.start.getTime() : options.start;
-      if (!Number.isFinite(virtualStart)) throw new HarnessError('USAGE', `the faketime start must be a date or epoch milliseconds, got ${String(options.start)}`);
-      const s = { dir, file: join(dir, 'faketimerc'), shmName: `/${id}_shm`, semName: `/${id}_sem`, startReal, startMono, offsetMs: virtualStart - startReal };
+      const { startReal, startMono } = pairClocks();
+      const s = { dir, file: join(dir, 'faketimerc'), shmName: `/${id}_shm`, semName: `/${id}_sem`, startReal, startMono, offsetMs: (start ?? startReal) - startReal };
       writeFileSync(join(SHM_DIR, s.shmName.slice(1)), sharedStartTime(startReal, startMono), { mode: 0o600 });
       writeFileSync(join(SHM_DIR, `sem.${s.semName.slice(1)}`), unlockedSemaphore(), { mode: 0o600 });
       state = s;
@@ -184,7 +186,8 @@ export function createFaketimeClock(options: FaketimeClockOptions = {}): Faketim
     },
     async advance(ms) {
       if (!state) throw new HarnessError('USAGE', 'advance() before install(): the faketime clock is not installed');
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance() takes a finite, non-negative number of ms, got ${String(ms)}`);
+      // Backwards would also turn the child's CLOCK_MONOTONIC back, which runtimes do not expect.
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a libfaketime client's clock can only move forward: advance() takes a finite number of ms >= 0, got ${String(ms)}`);
       state.offsetMs += ms;
       writeTimestampFile(state);
     },
@@ -194,7 +197,21 @@ export function createFaketimeClock(options: FaketimeClockOptions = {}): Faketim
   return {
     time,
     library,
-    rate,
+    get rate() {
+      return rate;
+    },
+    setRate(next) {
+      const checked = checkRate(next);
+      if (checked === rate) return;
+      if (state) {
+        // Same virtual now before and after: offset + (real - S) × old = offset' + (real - S) × new.
+        state.offsetMs += (realNow(state) - state.startReal) * (rate - checked);
+        rate = checked;
+        writeTimestampFile(state);
+      } else {
+        rate = checked;
+      }
+    },
     get installed() {
       return state !== undefined;
     },
@@ -209,12 +226,47 @@ export function createFaketimeClock(options: FaketimeClockOptions = {}): Faketim
         FAKETIME_NO_CACHE: '1',
         FAKETIME_SHARED: `${state.semName} ${state.shmName}`,
         FAKETIME_DONT_FAKE_MONOTONIC: fakeMonotonic ? '0' : '1',
+        // File times stay real: faked, an `advance` would make a file written before it look
+        // newer (its mtime converted at the new offset) and a cached token on disk look fresh.
+        NO_FAKE_STAT: '1',
         // libfaketime reads "+2.500000" with atof: a program that switches to a locale with a
         // decimal comma would read 2. (LC_ALL still wins over this.)
         LC_NUMERIC: base.LC_NUMERIC ?? 'C',
       };
     },
   };
+}
+
+/**
+ * An instant as both real epoch ms and CLOCK_MONOTONIC ns (`process.hrtime`), to a few
+ * microseconds rather than Date.now()'s millisecond: it waits for Date.now() to tick over and
+ * takes the monotonic reading around that call (again if the thread was preempted in between).
+ */
+function pairClocks(): { startReal: number; startMono: bigint } {
+  let best: { startReal: number; startMono: bigint; gap: bigint } | undefined;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const previous = Date.now();
+    let before: bigint;
+    let real: number;
+    let after: bigint;
+    do {
+      before = process.hrtime.bigint();
+      real = Date.now();
+      after = process.hrtime.bigint();
+    } while (real === previous);
+    const gap = after - before;
+    if (!best || gap < best.gap) best = { startReal: real, startMono: before + gap / 2n, gap };
+    if (gap < 20_000n) break;
+  }
+  const { startReal, startMono } = best as NonNullable<typeof best>;
+  return { startReal, startMono };
+}
+
+function checkRate(rate: unknown): number {
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1e6) {
+    throw new HarnessError('USAGE', `the faketime rate must be a positive number of virtual seconds per real second (at most 1e6), got ${String(rate)}`);
+  }
+  return rate;
 }
 
 function formatRate(rate: number): string {

@@ -97,10 +97,17 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
       // A client that never presented a stale token had nothing to recover from.
       return { pass: true, explanation: 'No API call was refused with invalid_token (the client never presented a token the API had stopped accepting), so no replay was needed.', evidence: calls };
     }
+    // A refusal of a token fetched after an earlier refusal is the refusal of a replay: RFC 6750
+    // makes that a hard failure, to be surfaced, not replayed again.
+    const issuedAt = new Map(entries.filter((e) => e.issued).map((e) => [e.issued?.jti, e.seq]));
+    const firsts = rejected.filter((refusal) => {
+      const issued = issuedAt.get(refusal.presented?.jti);
+      return !rejected.some((earlier) => earlier.seq < refusal.seq && issued !== undefined && issued > earlier.seq);
+    });
     const replays = calls.length - units.length;
     const problems: string[] = [];
     const evidence: JournalEntry[] = [];
-    for (const refusal of rejected) {
+    for (const refusal of firsts) {
       const after = entries.filter((e) => e.seq > refusal.seq);
       const nextToken = after.find(token);
       const nextCall = after.find(api);
@@ -108,16 +115,16 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
       if (!nextToken || (nextCall && nextCall.seq < nextToken.seq && nextCall.presented?.jti === refusal.presented?.jti)) {
         problems.push(`after #${refusal.seq} the client did not fetch a new token before calling again`);
         if (nextCall) evidence.push(nextCall);
-      } else if (nextToken) evidence.push(nextToken);
+      } else evidence.push(nextToken);
     }
-    if (replays < rejected.length) problems.push(`${plural(rejected.length, 'call')} refused with invalid_token but only ${plural(Math.max(0, replays), 'replay')}: the refused work was dropped instead of retried once with a new token`);
-    if (replays > rejected.length) problems.push(`${plural(replays, 'extra call')} for ${plural(rejected.length, 'refusal')}: the client replays more than once`);
+    if (replays < firsts.length) problems.push(`${plural(firsts.length, 'call')} refused with invalid_token but only ${plural(Math.max(0, replays), 'replay')}: the refused work was dropped instead of retried once with a new token`);
+    if (replays > firsts.length) problems.push(`${plural(replays, 'replay')} for ${plural(firsts.length, 'refused call')}: the client replays more than once, or replays work the API had already refused after a fresh token`);
     return {
       pass: problems.length === 0,
       explanation:
         problems.length === 0
-          ? `Each of the ${plural(rejected.length, 'invalid_token refusal')} was followed by a new token and exactly one replay.`
-          : `${problems.join('; ')}. RFC 6750 §3.1: on invalid_token, evict the token, fetch a new one and replay once.`,
+          ? `Each of the ${plural(firsts.length, 'invalid_token refusal')} was followed by a new token and exactly one replay.`
+          : `${problems.join('; ')}. RFC 6750 §3.1: on invalid_token, evict the token, fetch a new one and replay once; a second refusal is a hard failure.`,
       evidence: [...new Set([...evidence, ...calls])].sort((a, b) => a.seq - b.seq),
     };
   },
@@ -206,14 +213,15 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   abandonedWithin({ seconds }, { entries, units }) {
     const abandoned = entries.filter((e) => e.transport === 'abandoned');
     const slow = units.filter((u) => u.elapsedMs > seconds * 1000 + 1000);
-    const pass = abandoned.length > 0 && slow.length === 0 && units.every((u) => !u.ok);
+    const reportedOk = units.filter((u) => u.ok);
+    const pass = abandoned.length > 0 && slow.length === 0 && reportedOk.length === 0;
+    let explanation = `The client gave up on the hanging endpoint and reported the failure within ${seconds} s.`;
+    if (abandoned.length === 0) explanation = `The client never gave up on the hanging request (no abandoned connection in the journal): it needs a request timeout, ${seconds} s here.`;
+    else if (slow.length > 0) explanation = `${plural(slow.length, 'unit')} took longer than ${seconds} s to report (${slow.map((u) => `unit ${u.id}: ${(u.elapsedMs / 1000).toFixed(1)} s`).join(', ')}): the timeout is too long.`;
+    else if (reportedOk.length > 0) explanation = `${plural(reportedOk.length, 'unit')} reported ok although the token endpoint never answered: the failure must be surfaced.`;
     return {
       pass,
-      explanation: pass
-        ? `The client gave up on the hanging endpoint and reported the failure within ${seconds} s.`
-        : abandoned.length === 0
-          ? `The client never gave up on the hanging request (no abandoned connection in the journal): it needs a request timeout, ${seconds} s here.`
-          : `${plural(slow.length, 'unit')} took longer than ${seconds} s to report (${slow.map((u) => `unit ${u.id}: ${(u.elapsedMs / 1000).toFixed(1)} s`).join(', ')}): the timeout is too long.`,
+      explanation,
       evidence: abandoned.length > 0 ? abandoned : entries.filter(token),
     };
   },
@@ -233,6 +241,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   },
   paramsPresent({ params }, { entries }) {
     const relevant = entries.filter(token);
+    if (relevant.length === 0) return { pass: false, explanation: 'No token request was made, so the parameters could not be checked.', evidence: [] };
     const missing = relevant.filter((e) => !params.every((p) => e.params?.includes(p)));
     return {
       pass: relevant.length > 0 && missing.length === 0,

@@ -6,7 +6,6 @@ import { template } from '../drivers/environment.ts';
 import { judge, type ExpectationResult } from '../expectations/judge.ts';
 import { describeEntry } from '../expectations/evidence.ts';
 import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
-import { runToCompletion } from '../drivers/command-driver.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
@@ -61,6 +60,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let server: UnderstudyServer | undefined;
   let session: ClientSession | undefined;
   const time = options.driver.time;
+  // Virtual time the scenario started: every "+N s" in its report counts from here.
+  let origin: number | undefined;
   try {
     time?.install();
     // With fake timers the server's clock follows the client's time, so a one-hour lifetime
@@ -69,23 +70,33 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     server = await createServer({ port: 0, config: scenario.server as never, clock });
     options.onServer?.(server);
     const env = clientEnvironment(scenario, server);
-    const origin = server.clock.nowMs() / 1000;
+    origin = server.clock.nowMs() / 1000;
+    const start = origin;
     const level = scenario.level ?? 'must';
     const rule = scenario.tags?.find((t) => t.startsWith('rule:'))?.slice('rule:'.length) ?? scenario.name;
     const judgeAll = (expectations: Expectation[] | undefined, entries: JournalEntry[], units: WorkResult[], exit?: ClientExit) =>
-      (expectations ?? []).map((expectation) => judge(expectation, { entries, origin, units, exit }, { level, rule }));
+      (expectations ?? []).map((expectation) => judge(expectation, { entries, origin: start, units, exit }, { level, rule }));
 
     if (scenario.mode === 'run-to-completion') {
-      if (options.driver.kind !== 'command') throw new Error('run-to-completion scenarios need the command driver (--client "CMD")');
-      const { exit, log } = await runToCompletion({ command: options.driver.label }, env, (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000);
+      if (!options.driver.runToCompletion) throw new HarnessError('USAGE', 'run-to-completion scenarios need a program to run: the command driver (--client "CMD")');
+      const { exit, log } = await options.driver.runToCompletion(env, (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000);
       result.clientLog = log.slice(-50);
+      if (exit.code === 126 || exit.code === 127) {
+        throw new HarnessError('CLIENT_START_FAILED', `the client "${options.driver.label}" could not be run (exit ${exit.code}); check the --client command`);
+      }
       result.expectations = judgeAll(scenario.expect, server.journal.entries(), [], exit);
     } else {
       session = await options.driver.start(env, { now: () => server?.clock.nowMs() ?? Date.now(), hungRequests: () => server?.hungRequests() ?? 0 });
-      const timeline = playTimeline(scenario, server, session, judgeAll, time);
+      const stop = new AbortController();
+      const timeline = playTimeline(scenario, server, session, judgeAll, time, stop.signal);
       const timeoutMs = (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000;
       const outcome = await Promise.race([timeline, sleep(timeoutMs, 'timeout' as const, { ref: false })]);
-      if (outcome === 'timeout') throw new Error(`the scenario did not finish within its ${timeoutMs / 1000} s timeout`);
+      if (outcome === 'timeout') {
+        // The timeline must not go on handing work to a client that is being closed.
+        stop.abort();
+        timeline.catch(() => undefined);
+        throw new Error(`the scenario did not finish within its ${timeoutMs / 1000} s timeout`);
+      }
       // Hung requests are released before the client is asked to finish.
       server.faults.clear();
       const exit = await session.close(CLOSE_TIMEOUT_MS);
@@ -107,8 +118,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (result.clientLog.length === 0) result.clientLog = session.log.slice(-50);
     }
     if (server) {
-      const origin = server.journal.entries()[0]?.time ?? 0;
-      result.journal = server.journal.entries().map((entry) => describeEntry(entry, origin));
+      result.journal = server.journal.entries().map((entry) => describeEntry(entry, origin ?? entry.time));
       await server.close();
     }
     time?.uninstall();
@@ -128,6 +138,7 @@ async function playTimeline(
   session: ClientSession,
   judgeAll: (expectations: Expectation[] | undefined, entries: JournalEntry[], units: WorkResult[]) => ExpectationResult[],
   time: TimeControl | undefined,
+  signal: AbortSignal,
 ): Promise<TimelineOutcome> {
   const units: WorkResult[] = [];
   const checkpoints: ExpectationResult[] = [];
@@ -137,6 +148,7 @@ async function playTimeline(
   const defaultRoute = server.config.api.routes[0];
 
   for (const step of scenario.timeline) {
+    if (signal.aborted) break;
     if ('work' in step) {
       const spec = step.work;
       const timeoutMs = (spec.timeout ?? DEFAULT_UNIT_TIMEOUT_S) * 1000;
@@ -151,6 +163,7 @@ async function playTimeline(
         units.push(...(await Promise.all(requests.map((request) => session.work(request, timeoutMs)))));
       } else {
         for (const [index, request] of requests.entries()) {
+          if (signal.aborted) break;
           if (index > 0 && spec.interval) await pause(spec.interval * 1000, time);
           units.push(await session.work(request, timeoutMs));
         }
@@ -184,7 +197,9 @@ function pause(ms: number, time: TimeControl | undefined): Promise<unknown> {
 }
 
 function applyFaultStep(server: UnderstudyServer, fault: Extract<Step, { fault: unknown }>['fault']): void {
-  if ('remove' in fault && typeof fault.remove === 'string') server.faults.remove(fault.remove);
+  if ('remove' in fault && typeof fault.remove === 'string') {
+    if (!server.faults.remove(fault.remove)) throw new HarnessError('SCENARIO_INVALID', `fault step: no rule with id ${fault.remove} to remove (give the rule an id when adding it)`);
+  }
   else if ('clear' in fault && fault.clear === true) server.faults.clear();
   else server.faults.add(fault);
 }
