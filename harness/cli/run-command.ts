@@ -23,6 +23,7 @@ export interface RunOptions {
   parallel?: number;
   scenariosDir?: string;
   configure?: string;
+  faketime?: number;
 }
 
 /** `understudy run`: the command-line twin of `runScenarios()`. */
@@ -32,6 +33,7 @@ export function runCommand(): Command {
     .argument('[scenarios...]', 'scenario names, paths or globs (default: every scenario)')
     .option('--client <command>', 'start the client with this shell command; it speaks the line protocol on stdin/stdout')
     .option('--client-url <url>', 'drive a client that is already running, through its HTTP endpoint', parseClientUrl)
+    .option('--faketime <rate>', 'with --client: run the client under libfaketime, on the server\'s virtual time sped up RATE times (e.g. 60: a one-hour token lives one minute); see docs/faketime.md', parseRate)
     .option('--configure <command>', 'with --client-url: a shell command run before each scenario, with the UNDERSTUDY_* variables set, that points the integration at that scenario\'s server')
     .option('--client-module <file>', 'load a JavaScript/TypeScript module exporting createClient(env) and run it in-process')
     .option('--reporter <name>', `how to report: ${REPORTER_NAMES.join(', ')}; repeatable (default: pretty)`, collectReporter)
@@ -117,7 +119,7 @@ function resolveReporters(options: RunOptions): Reporter[] {
   return names.map((name) => createReporter(name, name === 'pretty' ? {} : { out: options.out }));
 }
 
-type ClientChoice = { kind: 'command'; command: string } | { kind: 'http'; url: string; configure?: string } | { kind: 'module'; file: string };
+type ClientChoice = { kind: 'command'; command: string; faketime?: number } | { kind: 'http'; url: string; configure?: string } | { kind: 'module'; file: string };
 
 /** Exactly one of --client, --client-url, --client-module. */
 function pickClient(options: RunOptions): ClientChoice {
@@ -130,12 +132,15 @@ function pickClient(options: RunOptions): ClientChoice {
     throw usage('say which client to test: --client "CMD" (a program to start), --client-url URL (one already running) or --client-module FILE (a module with createClient)');
   }
   if (given.length > 1) throw usage(`give only one of ${given.join(', ')}`);
+  if (options.faketime !== undefined && options.client === undefined) {
+    throw usage('--faketime goes with --client: it runs that program under libfaketime');
+  }
   if (options.configure !== undefined && options.clientUrl === undefined) {
     throw usage("--configure goes with --client-url: it points the running integration at each scenario's server");
   }
   if (options.client !== undefined) {
     if (options.client.trim() === '') throw usage('--client needs a command, e.g. --client "node my-client.js"');
-    return { kind: 'command', command: options.client };
+    return { kind: 'command', command: options.client, faketime: options.faketime };
   }
   if (options.clientUrl !== undefined) return { kind: 'http', url: options.clientUrl, configure: options.configure };
   return { kind: 'module', file: resolve(options.clientModule as string) };
@@ -145,6 +150,10 @@ function pickClient(options: RunOptions): ClientChoice {
 async function createDriver(client: ClientChoice): Promise<Driver> {
   switch (client.kind) {
     case 'command': {
+      if (client.faketime !== undefined) {
+        const { faketimeCommandDriver } = await import('../drivers/faketime-driver.ts');
+        return faketimeCommandDriver({ command: client.command, cwd: process.cwd(), rate: client.faketime });
+      }
       const { commandDriver } = await import('../drivers/command-driver.ts');
       return commandDriver({ command: client.command, cwd: process.cwd() });
     }
@@ -159,6 +168,12 @@ async function createDriver(client: ClientChoice): Promise<Driver> {
       return moduleDriver({ file: client.file });
     }
   }
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate < 1 || rate > 10_000) throw usage(`--faketime must be a speed-up between 1 and 10000, e.g. 60 (got ${value})`);
+  return rate;
 }
 
 async function resolveScenariosDir(dir: string): Promise<string> {

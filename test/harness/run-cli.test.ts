@@ -130,6 +130,20 @@ describe.concurrent('understudy run refuses what it cannot use: exit 2', () => {
   });
 });
 
+describe('--faketime', () => {
+  it('only goes with --client', async () => {
+    const result = await runCli(['run', '--client-module', 'x.ts', '--faketime', '60']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--faketime goes with --client');
+  });
+
+  it('refuses a rate that is not a speed-up', async () => {
+    const result = await runCli(['run', '--client', 'node x.js', '--faketime', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--faketime must be a speed-up between 1 and 10000');
+  });
+});
+
 describe('--configure', () => {
   it('only goes with --client-url', async () => {
     const result = await runCli(['run', '--client', 'node x.js', '--configure', 'true']);

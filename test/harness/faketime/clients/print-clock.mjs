@@ -1,0 +1,2 @@
+// A run-to-completion program: prints what its clock says and exits.
+console.log(`clock ${Date.now()}`);
