@@ -39,7 +39,11 @@ export function basic(clientId: string, secret: string): string {
 }
 
 export async function send(url: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(url, init);
+  return read(await fetch(url, init));
+}
+
+/** Reads a whole response: status, headers, text and the parsed JSON (undefined when empty or not JSON). */
+export async function read(response: Response): Promise<Reply> {
   const text = await response.text();
   let json: Json;
   try {

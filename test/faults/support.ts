@@ -10,18 +10,9 @@ export const DEMO_AUDIENCE = 'https://api.understudy.test:443';
 export const DEMO_SCOPE = 'urn:opc:resource:consumer::all';
 export const EMPS_PATH = '/hcmRestApi/resources/11.13.18.05/emps';
 export const PAYMENTS_PATH = '/bank/v1/payments';
-export const FORM = 'application/x-www-form-urlencoded';
+import { FORM, basic, read, type Json, type Reply } from '../authorization/helpers.ts';
 
-// Response bodies are JSON of a known shape; tests read them loosely and assert exactly.
-export type Json = any;
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** Parsed body; undefined when it is empty or not JSON. */
-  json: Json;
-}
+export { FORM, basic, read, type Json, type Reply } from '../authorization/helpers.ts';
 
 export interface FaultServer {
   server: UnderstudyServer;
@@ -67,20 +58,6 @@ afterEach(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-export function basic(clientId: string, secret: string): string {
-  return `Basic ${Buffer.from(`${clientId}:${secret}`, 'utf8').toString('base64')}`;
-}
-
-export async function read(response: Response): Promise<Reply> {
-  const text = await response.text();
-  let json: Json;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
 
 /** Starts a server (closed after the test) with the given options. */
 export async function startFaultServer(options: Omit<CreateServerOptions, 'port' | 'host'> = {}): Promise<FaultServer> {
