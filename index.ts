@@ -1,6 +1,6 @@
 /**
  * oauth-understudy: a local stand-in for Oracle IDCS / OCI IAM identity domains and any
- * RFC-compliant OAuth 2.0 authorization server.
+ * RFC-compliant OAuth 2.0 authorization server, and a contract-test harness for token clients.
  */
 export {
   createServer,
@@ -41,3 +41,47 @@ export {
   type FaultAction,
   type FaultMatch,
 } from './server/index.ts';
+
+export {
+  runScenarios,
+  runScenario,
+  defineScenario,
+  loadScenarioFile,
+  validateScenario,
+  scenarioJsonSchema,
+  BUILT_IN_SCENARIOS,
+  commandDriver,
+  httpDriver,
+  moduleDriver,
+  faketimeCommandDriver,
+  HarnessError,
+  createReporter,
+  prettyReporter,
+  jsonReporter,
+  junitReporter,
+  REPORTER_NAMES,
+  type RunScenariosOptions,
+  type RunScenarioOptions,
+  type ScenarioResult,
+  type Verdict,
+  type Scenario,
+  type ScenarioInput,
+  type Step,
+  type Expectation,
+  type ExpectationKind,
+  type ExpectationResult,
+  type Level,
+  type CommandDriverOptions,
+  type Driver,
+  type ClientSession,
+  type ClientEnvironment,
+  type WorkRequest,
+  type WorkResult,
+  type ClientExit,
+  type TimeControl,
+  type HarnessErrorCode,
+  type Reporter,
+  type RunResult,
+  type RunSummary,
+  type ReporterName,
+} from './harness/index.ts';
