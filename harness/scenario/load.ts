@@ -21,7 +21,7 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
       value = ((await import(pathToFileURL(resolve(file)).href)) as { default?: unknown }).default;
     } else {
       const text = await readFile(file, 'utf8');
-      value = extension === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+      value = extension === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
     }
   } catch (error) {
     throw new HarnessError('SCENARIO_INVALID', `${file}: cannot read the scenario: ${(error as Error).message.split('\n')[0]}`, { cause: error });

@@ -24,7 +24,7 @@ export function parseConfigText(text: string, source: string): UnderstudyConfig 
   let value: unknown;
   try {
     if (extname(source).toLowerCase() === '.json') value = JSON.parse(text);
-    else value = parseYaml(text, { maxAliasCount: 100 });
+    else value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
     // The yaml library appends its own "at line N, column M:" and a code excerpt; say it once.

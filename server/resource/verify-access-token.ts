@@ -50,6 +50,11 @@ export async function verifyAccessToken(token: string, server: ServerContext, op
       },
     );
     const claims = payload as VerifiedToken['claims'];
+    // jose checks iat only with maxTokenAge; a token issued in the future is not valid yet here
+    // (a verifier whose clock runs behind the issuer's refuses it, as real ones do).
+    if (typeof claims.iat === 'number' && claims.iat > now + config.leeway) {
+      return { ok: false, description: 'The access token is not yet valid.', unverified: claims };
+    }
     const revoked = server.revocations.check(claims);
     if (revoked) {
       return { ok: false, description: revoked === 'expired' ? 'The access token expired.' : 'The access token has been revoked.', unverified: claims };
@@ -66,7 +71,7 @@ function describe(error: unknown, now: number): string {
     return exp === undefined ? 'The access token expired.' : `The access token expired ${now - exp}s ago.`;
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed')) return 'The access token is not yet valid.';
+    if (error.claim === 'nbf') return 'The access token is not yet valid.';
     if (error.claim === 'iss') return 'The access token was issued by another issuer.';
     if (error.claim === 'aud') return 'The access token is not intended for this resource (aud).';
     if (error.reason === 'missing') return `The access token lacks the required claim ${error.claim}.`;
