@@ -31,7 +31,7 @@ export function tokenEndpoint(server: ServerContext) {
       requireActive(authenticated);
       requireGrantAllowed(authenticated, params.get('grant_type') as string);
       const decision = grant({ server, client: authenticated.client, params });
-      respondWithTokens(ctx, server, authenticated, decision);
+      await respondWithTokens(ctx, server, authenticated, decision);
     });
 }
 
@@ -79,7 +79,7 @@ function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string)
   }
 }
 
-function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, decision: GrantDecision): void {
+async function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, decision: GrantDecision): Promise<void> {
   const { config, profile, clock, keys } = server;
   const entry = ctx.state.entry;
   const tweaks = ctx.state.tokenTweaks;
@@ -99,7 +99,7 @@ function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: 
   }
 
   const mutation = mutateToken(tweaks, server, { scopes: decision.scopes, iat, ttl: decision.ttl, profile: config.profile });
-  const token = issueAccessToken(
+  const token = await issueAccessToken(
     {
       issuer: server.urls.issuer,
       clientId: client.id,

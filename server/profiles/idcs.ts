@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { OAuthError } from '../authorization/oauth-error.ts';
 import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, Profile } from './profile.ts';
 import { noStoreHeaders, wwwAuthenticateBasic } from './shared.ts';
@@ -90,7 +90,7 @@ export function createIdcsProfile(): Profile {
 
 /** A new IDCS-style execution context id, e.g. "rHOZX16N200000000". */
 export function createEcid(): string {
-  return `${randomBytes(6).toString('base64url').slice(0, 8)}000000000`;
+  return `${randomUUID().slice(0, 8)}000000000`;
 }
 
 function dmsHeaders(requestId: string): Record<string, string> {

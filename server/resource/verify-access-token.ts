@@ -50,11 +50,8 @@ export async function verifyAccessToken(token: string, server: ServerContext, op
       },
     );
     const claims = payload as VerifiedToken['claims'];
-    // jose checks iat only with maxTokenAge; a token issued in the future is not valid yet here
-    // (a verifier whose clock runs behind the issuer's refuses it, as real ones do).
-    if (typeof claims.iat === 'number' && claims.iat > now + config.leeway) {
-      return { ok: false, description: 'The access token is not yet valid.', unverified: claims };
-    }
+    // iat is informational (RFC 7519 §4.1.6): like jose's and Spring's validators, only nbf and
+    // exp decide validity, so an API whose clock runs behind the issuer's still accepts a fresh token.
     const revoked = server.revocations.check(claims);
     if (revoked) {
       return { ok: false, description: revoked === 'expired' ? 'The access token expired.' : 'The access token has been revoked.', unverified: claims };
