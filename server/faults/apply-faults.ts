@@ -15,12 +15,12 @@ const MODIFIERS = new Set(['delay', 'clock_skew', 'token_mutation', 'token_respo
 /**
  * The fault layer of the architecture: decides per request whether to pass, delay, hang, reset,
  * replace the answer or mutate the issued token, and notes every rule that acted in the journal.
- * With no rules loaded it costs one size check.
+ * With no rule for the request's endpoint it costs one lookup.
  */
 export function applyFaults(server: ServerContext) {
   return async (ctx: HttpContext, next: Next) => {
     const { engine } = server.faults;
-    if (engine.size === 0) return next();
+    if (!engine.mayMatch(ctx.state.face?.endpoint ?? 'other')) return next();
 
     const facts = await gatherFacts(ctx, server);
     noteIdentity(ctx, facts);

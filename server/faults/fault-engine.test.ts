@@ -407,3 +407,23 @@ describe('FaultEngine.remove / clear / onRemove', () => {
     expect(e.decide(tokenFacts())).toHaveLength(0);
   });
 });
+
+describe('FaultEngine.mayMatch', () => {
+  it('tells which endpoints some rule can touch, and follows adds and removes', () => {
+    const e = new FaultEngine(createClock());
+    expect(e.mayMatch('token')).toBe(false);
+    const api = e.add({ preset: 'api.delay', match: { route: 'nope' } });
+    expect(e.mayMatch('api')).toBe(true);
+    expect(e.mayMatch('token')).toBe(false);
+    const any = e.add({ action: { type: 'delay', ms: 1 } });
+    expect(e.mayMatch('token')).toBe(true);
+    e.remove(any.id);
+    expect(e.mayMatch('token')).toBe(false);
+    e.add({ action: { type: 'hang' }, match: { endpoint: ['jwks', 'discovery'] } });
+    expect(e.mayMatch('discovery')).toBe(true);
+    e.remove(api.id);
+    expect(e.mayMatch('api')).toBe(false);
+    e.clear();
+    expect(e.mayMatch('jwks')).toBe(false);
+  });
+});

@@ -48,6 +48,8 @@ interface RuleState {
  */
 export class FaultEngine {
   #rules = new Map<string, RuleState>();
+  /** Endpoints some rule can match; undefined = a rule matches any endpoint. Rebuilt on change. */
+  #endpoints: Set<string> | undefined = new Set();
   #nextId = 1;
   #clock: Clock;
   #removalListeners = new Set<(id: string) => void>();
@@ -91,6 +93,27 @@ export class FaultEngine {
   #install(rule: FaultRule): void {
     const random = createRandom(rule.match.seed ?? 1);
     this.#rules.set(rule.id, { rule, pathPattern: rule.match.path ? globToRegExp(rule.match.path) : undefined, random, matched: 0, applied: 0 });
+    this.#indexEndpoints();
+  }
+
+  #indexEndpoints(): void {
+    const endpoints = new Set<string>();
+    for (const { rule } of this.#rules.values()) {
+      if (rule.match.endpoint === undefined) {
+        this.#endpoints = undefined;
+        return;
+      }
+      for (const endpoint of Array.isArray(rule.match.endpoint) ? rule.match.endpoint : [rule.match.endpoint]) endpoints.add(endpoint);
+    }
+    this.#endpoints = endpoints;
+  }
+
+  /**
+   * Can any rule touch a request to this endpoint? Lets the fault layer skip reading the request
+   * when the loaded rules are all for other endpoints (inactive rules then cost one lookup).
+   */
+  mayMatch(endpoint: string): boolean {
+    return this.#rules.size > 0 && (this.#endpoints === undefined || this.#endpoints.has(endpoint));
   }
 
   /** Validates a rule without adding it (for loading many at once, all or nothing). */
@@ -145,6 +168,7 @@ export class FaultEngine {
   /** Removes a rule; requests it holds (hang) are released. */
   remove(id: string): boolean {
     const existed = this.#rules.delete(id);
+    if (existed) this.#indexEndpoints();
     if (existed) for (const listener of this.#removalListeners) listener(id);
     return existed;
   }
