@@ -11,7 +11,6 @@ import { createRotationSchedule } from './keys/rotation-schedule.ts';
 import { journalRequests } from './http/journal-requests.ts';
 import { sendNotFound } from './http/not-found.ts';
 import type { HttpContext } from './http/types.ts';
-import type { Endpoint } from './journal/types.ts';
 import { answerApiRoute, findRoute } from './resource/api-endpoint.ts';
 
 /**
@@ -32,8 +31,6 @@ export function createApp(server: ServerContext): Koa<RequestState> {
   const control = controlApi(server);
   const notFound: Face = { endpoint: 'other', handle: (ctx) => sendNotFound(ctx, server) };
 
-  const classify = (path: string): Endpoint => authorization.get(path)?.endpoint ?? (findRoute(server.config.api.routes, 'GET', path).pathMatched ? 'api' : 'other');
-
   function findFace(ctx: HttpContext): Face {
     const face = authorization.get(ctx.path);
     if (face) return face;
@@ -45,7 +42,7 @@ export function createApp(server: ServerContext): Koa<RequestState> {
 
   const app = new Koa<RequestState>();
   app.silent = true;
-  app.use(journalRequests(server, classify));
+  app.use(journalRequests(server));
   app.use(async (ctx: HttpContext, next: Next) => {
     if (ctx.path === CONTROL_PREFIX || ctx.path.startsWith(`${CONTROL_PREFIX}/`)) {
       await control(ctx);

@@ -1,20 +1,14 @@
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { verifyAccessToken } from '../resource/verify-access-token.ts';
-import { assertActive, authenticateClient } from './client-authentication.ts';
+import { authenticateRequest } from './authenticate-request.ts';
 import { readFormRequest } from './form-request.ts';
 import { OAuthError } from './oauth-error.ts';
 import { sendJson, withOAuthErrors } from './respond.ts';
 
 /** Client authentication for introspection and revocation: the same rules as the token endpoint. */
 export async function authenticateCaller(ctx: HttpContext, server: ServerContext, params: Map<string, string>) {
-  const authenticated = await authenticateClient(
-    { authorization: ctx.get('authorization') || undefined, params, claimedClientId: (id) => (ctx.state.entry.clientId = id) },
-    { registry: server.clients, clock: server.clock, replay: server.replay, audiences: [server.urls.tokenUrl, server.urls.issuer, server.urls.baseUrl, `${server.urls.baseUrl}${ctx.path}`] },
-  );
-  ctx.state.entry.clientId = authenticated.client.id;
-  assertActive(authenticated);
-  return authenticated.client;
+  return (await authenticateRequest(ctx, server, params)).client;
 }
 
 export function requireToken(params: Map<string, string>): string {

@@ -1,6 +1,7 @@
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
-import { assertActive, authenticateClient, type AuthenticatedClient } from './client-authentication.ts';
+import { authenticateRequest } from './authenticate-request.ts';
+import type { AuthenticatedClient } from './client-authentication.ts';
 import { readFormRequest } from './form-request.ts';
 import { issueAccessToken } from './issue-access-token.ts';
 import { OAuthError } from './oauth-error.ts';
@@ -27,8 +28,7 @@ export function tokenEndpoint(server: ServerContext) {
       const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);
       noteRequest(ctx, params);
       const grant = requireGrantType(params);
-      const authenticated = await authenticate(ctx, server, params);
-      requireActive(authenticated);
+      const authenticated = await authenticateRequest(ctx, server, params);
       requireGrantAllowed(authenticated, params.get('grant_type') as string);
       const decision = grant({ server, client: authenticated.client, params });
       await respondWithTokens(ctx, server, authenticated, decision);
@@ -50,25 +50,6 @@ function requireGrantType(params: Map<string, string>): GrantHandler {
     throw new OAuthError('unsupported_grant_type', `unsupported grant_type ${grantType}; this server supports ${[...GRANTS.keys()].join(', ')}`);
   }
   return grant;
-}
-
-async function authenticate(ctx: HttpContext, server: ServerContext, params: Map<string, string>): Promise<AuthenticatedClient> {
-  const authenticated = await authenticateClient(
-    { authorization: ctx.get('authorization') || undefined, params, claimedClientId: (id) => (ctx.state.entry.clientId = id) },
-    {
-      registry: server.clients,
-      clock: server.clock,
-      replay: server.replay,
-      audiences: [server.urls.tokenUrl, server.urls.issuer, server.urls.baseUrl],
-      skew: ctx.state.verifySkew,
-    },
-  );
-  ctx.state.entry.clientId = authenticated.client.id;
-  return authenticated;
-}
-
-function requireActive(authenticated: AuthenticatedClient): void {
-  assertActive(authenticated);
 }
 
 function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string): void {

@@ -1,6 +1,5 @@
 import type { Next } from 'koa';
 import type { ServerContext } from '../context.ts';
-import type { Endpoint } from '../journal/types.ts';
 import { createEcid } from '../profiles/index.ts';
 import type { HttpContext } from './types.ts';
 
@@ -9,7 +8,7 @@ import type { HttpContext } from './types.ts';
  * a 500 rather than a crash, and records exactly one journal entry per request, whatever
  * happened inside.
  */
-export function journalRequests(server: ServerContext, classify: (path: string) => Endpoint) {
+export function journalRequests(server: ServerContext) {
   return async (ctx: HttpContext, next: Next) => {
     const started = performance.now();
     const time = server.clock.nowMs() / 1000;
@@ -33,7 +32,8 @@ export function journalRequests(server: ServerContext, classify: (path: string) 
     server.journal.record({
       time,
       realTime,
-      endpoint: draft.endpoint ?? classify(ctx.path),
+      // The face middleware names the endpoint of every journaled request.
+      endpoint: draft.endpoint ?? 'other',
       method: ctx.method,
       path: ctx.path,
       // No status line was sent when the connection was reset, closed empty, or abandoned.

@@ -1,0 +1,25 @@
+import type { ServerContext } from '../context.ts';
+import type { HttpContext } from '../http/types.ts';
+import { assertActive, authenticateClient, type AuthenticatedClient } from './client-authentication.ts';
+
+/**
+ * Client authentication of an OAuth POST (token, introspection, revocation): the same rules for
+ * all three, the claimed client journaled even when it fails, and an inactive app refused.
+ * A client assertion's aud may be the endpoint's URL, the token URL, the issuer or the base URL.
+ */
+export async function authenticateRequest(ctx: HttpContext, server: ServerContext, params: Map<string, string>): Promise<AuthenticatedClient> {
+  const { urls } = server;
+  const authenticated = await authenticateClient(
+    { authorization: ctx.get('authorization') || undefined, params, claimedClientId: (id) => (ctx.state.entry.clientId = id) },
+    {
+      registry: server.clients,
+      clock: server.clock,
+      replay: server.replay,
+      audiences: [...new Set([urls.tokenUrl, urls.issuer, urls.baseUrl, `${urls.baseUrl}${ctx.path}`])],
+      skew: ctx.state.verifySkew,
+    },
+  );
+  ctx.state.entry.clientId = authenticated.client.id;
+  assertActive(authenticated);
+  return authenticated;
+}
