@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'harness/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'harness/**/*.test.ts', 'integrations/**/*.test.ts', 'examples/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
