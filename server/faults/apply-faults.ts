@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Next } from 'koa';
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
 import type { FaultNote } from '../journal/types.ts';
 import { gatherFacts, type GatheredFacts } from './gather-facts.ts';
+import { waitUnlessInterrupted } from './interruptible-wait.ts';
 import { formatRetryAfter } from './rate-limiter.ts';
 import type { FaultAction, FaultRule } from './rule-schema.ts';
 import { answerFault, answerRateLimited, cutResponse, dropConnection } from './answer-fault.ts';
@@ -43,8 +43,11 @@ export function applyFaults(server: ServerContext) {
         case 'delay': {
           const ms = action.ms + (action.jitterMs ?? 0) * draw;
           note(rule, `delayed ${Math.round(ms)}ms`);
-          await sleep(ms);
-          break;
+          const outcome = await waitUnlessInterrupted(ms, ctx.req.socket, server.faults.stopped);
+          if (outcome === 'elapsed') break;
+          ctx.state.entry.reason = outcome === 'abandoned' ? 'the client gave up waiting' : 'the server stopped during the delay';
+          dropConnection(ctx, outcome === 'abandoned' ? 'abandoned' : 'reset');
+          return;
         }
         case 'clock_skew':
           ctx.state.verifySkew = (ctx.state.verifySkew ?? 0) + action.seconds;

@@ -25,7 +25,9 @@ export interface FaultLayer {
   reissued: Map<string, ReissuedToken>;
   /** A key the JWKS never publishes, for `token_mutation.unknownKey` (made on first use). */
   unknownKey(): SigningKey;
-  /** Releases hung requests; called when the server stops. */
+  /** Aborted when the server stops: delayed requests end at once. */
+  stopped: AbortSignal;
+  /** Releases hung and delayed requests; called when the server stops. */
   stop(): void;
 }
 
@@ -40,6 +42,7 @@ export function createFaultLayer(clock: Clock, algorithm: SigningAlgorithm): Fau
     for (const key of reissued.keys()) if (key.startsWith(`${id}\u0000`)) reissued.delete(key);
   });
   let unknown: SigningKey | undefined;
+  const stopping = new AbortController();
   return {
     engine,
     limiter,
@@ -53,7 +56,9 @@ export function createFaultLayer(clock: Clock, algorithm: SigningAlgorithm): Fau
       );
       return unknown;
     },
+    stopped: stopping.signal,
     stop() {
+      stopping.abort();
       hangs.stopAll();
     },
   };

@@ -17,33 +17,46 @@ export function journalRequests(server: ServerContext) {
     const remoteAddress = ctx.req.socket?.remoteAddress;
     ctx.state.requestId = createEcid();
     ctx.state.entry = {};
+    const recorded = server.journal.begin();
     try {
-      await next();
-    } catch (error) {
-      ctx.status = 500;
-      ctx.type = 'application/json';
-      ctx.body = { error: 'server_error', error_description: 'understudy hit an internal error; see the journal entry for the cause' };
-      ctx.state.entry.decision = 'rejected';
-      ctx.state.entry.error = 'server_error';
-      ctx.state.entry.reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+      await answer(ctx, next);
+      if (ctx.state.skipJournal) return;
+      record(ctx, server, time, realTime, started, remoteAddress);
+    } finally {
+      recorded();
     }
-    if (ctx.state.skipJournal) return;
-    const draft = ctx.state.entry;
-    server.journal.record({
-      time,
-      realTime,
-      // The face middleware names the endpoint of every journaled request.
-      endpoint: draft.endpoint ?? 'other',
-      method: ctx.method,
-      path: ctx.path,
-      // No status line was sent when the connection was reset, closed empty, or abandoned.
-      status: draft.transport && draft.transport !== 'truncated' ? 0 : ctx.status,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      requestHeaders: Object.keys(ctx.headers),
-      ...draft,
-      decision: draft.decision ?? (ctx.status < 400 ? 'served' : 'rejected'),
-      reason: draft.reason ?? `answered ${ctx.status}`,
-      remoteAddress,
-    });
   };
+}
+
+async function answer(ctx: HttpContext, next: Next): Promise<void> {
+  try {
+    await next();
+  } catch (error) {
+    ctx.status = 500;
+    ctx.type = 'application/json';
+    ctx.body = { error: 'server_error', error_description: 'understudy hit an internal error; see the journal entry for the cause' };
+    ctx.state.entry.decision = 'rejected';
+    ctx.state.entry.error = 'server_error';
+    ctx.state.entry.reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function record(ctx: HttpContext, server: ServerContext, time: number, realTime: string, started: number, remoteAddress: string | undefined): void {
+  const draft = ctx.state.entry;
+  server.journal.record({
+    time,
+    realTime,
+    // The face middleware names the endpoint of every journaled request.
+    endpoint: draft.endpoint ?? 'other',
+    method: ctx.method,
+    path: ctx.path,
+    // No status line was sent when the connection was reset, closed empty, or abandoned.
+    status: draft.transport && draft.transport !== 'truncated' ? 0 : ctx.status,
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    requestHeaders: Object.keys(ctx.headers),
+    ...draft,
+    decision: draft.decision ?? (ctx.status < 400 ? 'served' : 'rejected'),
+    reason: draft.reason ?? `answered ${ctx.status}`,
+    remoteAddress,
+  });
 }

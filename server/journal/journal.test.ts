@@ -381,3 +381,54 @@ describe('Journal', () => {
     expect(new Set(ENDPOINTS).size).toBe(ENDPOINTS.length);
   });
 });
+
+describe('Journal.close with requests in flight', () => {
+  const entry = input();
+
+  function memorySink() {
+    const written: number[] = [];
+    let closed = false;
+    return {
+      written,
+      isClosed: () => closed,
+      sink: {
+        write: (e: JournalEntry) => {
+          if (closed) throw new Error('write after close');
+          written.push(e.seq);
+        },
+        close: async () => {
+          closed = true;
+        },
+      },
+    };
+  }
+
+  it('waits for a begun request to be recorded before closing the sinks', async () => {
+    const memory = memorySink();
+    const journal = new Journal({ capacity: 10, sinks: [memory.sink] });
+    const done = journal.begin();
+    expect(journal.inFlight).toBe(1);
+    const closing = journal.close();
+    await Promise.resolve();
+    expect(memory.isClosed()).toBe(false);
+    journal.record(entry);
+    done();
+    await closing;
+    expect(memory.written).toEqual([1]);
+    expect(memory.isClosed()).toBe(true);
+  });
+
+  it('gives up waiting after drainMs; a late entry stays in memory and never reaches a closed sink', async () => {
+    const memory = memorySink();
+    const journal = new Journal({ capacity: 10, sinks: [memory.sink] });
+    const done = journal.begin();
+    await journal.close(5);
+    expect(memory.isClosed()).toBe(true);
+    journal.record(entry);
+    done();
+    done();
+    expect(journal.inFlight).toBe(0);
+    expect(memory.written).toEqual([]);
+    expect(journal.size).toBe(1);
+  });
+});

@@ -32,6 +32,9 @@ export class Journal {
   #seq = 0;
   #sinks: JournalSink[];
   #listeners = new Set<(entry: JournalEntry) => void>();
+  #inFlight = 0;
+  #idle: (() => void) | undefined;
+  #closed = false;
 
   constructor(options: JournalOptions) {
     if (!Number.isInteger(options.capacity) || options.capacity < 1) {
@@ -55,7 +58,7 @@ export class Journal {
       this.#start = (this.#start + 1) % this.capacity;
       this.#dropped += 1;
     }
-    for (const sink of this.#sinks) sink.write(entry);
+    if (!this.#closed) for (const sink of this.#sinks) sink.write(entry);
     for (const listener of this.#listeners) {
       try {
         listener(entry);
@@ -107,8 +110,44 @@ export class Journal {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Flushes and closes the sinks. */
-  async close(): Promise<void> {
+  /**
+   * Marks a request whose entry is still to come; call the returned function once it is
+   * recorded (or will not be). `close()` waits for these, so a request still being answered when
+   * the server stops keeps its line in the journal file.
+   */
+  begin(): () => void {
+    this.#inFlight += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#idle?.();
+    };
+  }
+
+  /** Requests begun and not yet recorded. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Waits for the requests in flight to be recorded (at most `drainMs`), then flushes and closes
+   * the sinks. Entries recorded later stay in memory only.
+   */
+  async close(drainMs = 5_000): Promise<void> {
+    if (this.#inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainMs);
+        timer.unref?.();
+        this.#idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#idle = undefined;
+    }
+    this.#closed = true;
     await Promise.all(this.#sinks.map((sink) => sink.close()));
     this.#listeners.clear();
   }
