@@ -2,16 +2,20 @@
  * Token endpoint throughput, client credentials, with wrk as the load generator: understudy
  * (idcs/RS256, rfc9068/ES256, and both again with 20 inactive fault rules) against a minimal
  * node:http + jose server (the practical limit), oidc-provider and oauth2-mock-server.
- * Each server runs as a child process on 127.0.0.1; wrk -t2 -c32 after a warm-up, median of
- * RUNS runs. Server CPU per token comes from /proc/<pid>/stat (utime+stime) before/after each
- * run; RSS from /proc/<pid>/status after the runs. Prints measured numbers; asserts nothing.
+ * Each server runs as a child process on 127.0.0.1; all are started and warmed up first, then
+ * measured in interleaved rounds (one wrk -t2 -c32 run per server per round, RUNS rounds) so
+ * that drifting load on the machine hits every server alike; each row is the median of its runs.
+ * Server CPU per token comes from /proc/<pid>/stat (utime+stime) before/after each run; RSS
+ * from /proc/<pid>/status after the runs. Prints measured numbers; asserts nothing.
  *
  * Env: RUNS (3), DURATION (10, seconds per run), WARMUP (3), CONNECTIONS (32), THREADS (2),
  *      ONLY (comma-separated substrings of server names to run).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { probeToken, startChildServer, stopChildServer } from './support/child-server.ts';
+import { cpuTicks, describeMachine, median, rssKiB, TICKS_PER_SECOND } from './support/proc.ts';
+import { failures, runWrk } from './support/wrk.ts';
 
 // ---- child mode: serve understudy -------------------------------------------------------
 if (process.argv[2] === '--serve-understudy') {
@@ -34,17 +38,6 @@ interface Target {
   limit?: string;
 }
 
-interface WrkResult {
-  requests: number;
-  durationUs: number;
-  connectErrors: number;
-  readErrors: number;
-  writeErrors: number;
-  timeouts: number;
-  non2xx: number;
-  p50Us: number;
-  p99Us: number;
-}
 
 async function main(): Promise<void> {
   const runs = Number(process.env.RUNS ?? 3);
@@ -55,8 +48,6 @@ async function main(): Promise<void> {
   const only = process.env.ONLY?.split(',').filter(Boolean);
   const self = fileURLToPath(import.meta.url);
   const baseline = (file: string) => fileURLToPath(new URL(`./baselines/${file}`, import.meta.url));
-  const lua = fileURLToPath(new URL('./wrk/token-request.lua', import.meta.url));
-  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
   const all: Target[] = [
     { name: 'plain-jose RS256 (limit)', alg: 'RS256', args: [baseline('plain-jose.ts')], tokenPath: '/oauth2/v1/token' },
@@ -72,44 +63,59 @@ async function main(): Promise<void> {
   ];
   const targets = all.filter((t) => !only || only.some((o) => t.name.includes(o)));
 
-  console.log(`token endpoint throughput, client credentials: wrk -t${threads} -c${connections} -d${duration}s after a ${warmup}s warm-up, median of ${runs}`);
-  console.log(`node ${process.version}, ${execFileSync('nproc').toString().trim()} CPUs, ${cpuModel()}; wrk, server and the CPU they share are all on this machine\n`);
+  console.log(`token endpoint throughput, client credentials: wrk -t${threads} -c${connections} -d${duration}s after a ${warmup}s warm-up, ${runs} interleaved rounds, median`);
+  console.log(`${describeMachine()}; wrk, the servers and the CPUs they share are all on this machine\n`);
 
-  const rows = new Map<string, { reqs: number; p50: number; p99: number; cpuMs: number; rssMiB: number; bad: number; perRun: number[] }>();
-  for (const target of targets) {
-    const { child, url } = await start(target);
-    try {
-      const pid = child.pid as number;
-      const base = `${url}`;
-      const env = { ...process.env, TOKEN_PATH: target.tokenPath };
+  const running = new Map<string, { child: ChildProcess; url: string }>();
+  const samples = new Map<string, { reqs: number; p50: number; p99: number; cpuMs: number; bad: number }[]>();
+  const rssAfter = new Map<string, number>();
+  try {
+    for (const target of targets) {
+      const server = await startChildServer(target.name, target.args, { env: { ALG: target.alg } });
+      running.set(target.name, server);
       // Correctness probe: one request, must be a 200 with a JWT.
-      await probe(base + target.tokenPath);
-      await wrk(lua, base, env, threads, connections, warmup);
-      const samples: { reqs: number; p50: number; p99: number; cpuMs: number; bad: number }[] = [];
-      for (let i = 0; i < runs; i += 1) {
-        const before = cpuTicks(pid);
-        const result = await wrk(lua, base, env, threads, connections, duration);
-        const cpu = ((cpuTicks(pid) - before) / ticksPerSecond) * 1000;
-        const bad = result.non2xx + result.connectErrors + result.readErrors + result.writeErrors + result.timeouts;
-        samples.push({ reqs: result.requests / (result.durationUs / 1e6), p50: result.p50Us / 1000, p99: result.p99Us / 1000, cpuMs: cpu / Math.max(1, result.requests), bad });
-      }
-      const row = {
-        reqs: median(samples.map((s) => s.reqs)),
-        p50: median(samples.map((s) => s.p50)),
-        p99: median(samples.map((s) => s.p99)),
-        cpuMs: median(samples.map((s) => s.cpuMs)),
-        rssMiB: rssKiB(pid) / 1024,
-        bad: samples.reduce((n, s) => n + s.bad, 0),
-        perRun: samples.map((s) => s.reqs),
-      };
-      rows.set(target.name, row);
-      console.error(`  done ${target.name}: ${row.reqs.toFixed(0)} req/s (runs ${row.perRun.map((r) => r.toFixed(0)).join(', ')})`);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      await probeToken(server.url + target.tokenPath);
+      await runWrk({ url: server.url, threads, connections, seconds: warmup, env: { TOKEN_PATH: target.tokenPath } });
+      samples.set(target.name, []);
     }
+    for (let round = 1; round <= runs; round += 1) {
+      for (const target of targets) {
+        const { child, url } = running.get(target.name) as { child: ChildProcess; url: string };
+        const pid = child.pid as number;
+        const before = cpuTicks(pid);
+        const result = await runWrk({ url, threads, connections, seconds: duration, env: { TOKEN_PATH: target.tokenPath } });
+        const cpu = ((cpuTicks(pid) - before) / TICKS_PER_SECOND) * 1000;
+        const reqs = result.requests / (result.durationUs / 1e6);
+        samples.get(target.name)?.push({ reqs, p50: result.p50Us / 1000, p99: result.p99Us / 1000, cpuMs: cpu / Math.max(1, result.requests), bad: failures(result) });
+        console.error(`  round ${round}/${runs} ${target.name}: ${reqs.toFixed(0)} req/s`);
+      }
+    }
+    for (const [name, { child }] of running) rssAfter.set(name, rssKiB(child.pid as number) / 1024);
+  } finally {
+    for (const { child } of running.values()) await stopChildServer(child);
   }
 
+  const rows = new Map<string, { reqs: number; p50: number; p99: number; cpuMs: number; rssMiB: number; bad: number }>();
+  for (const target of targets) {
+    const runsOf = samples.get(target.name) ?? [];
+    rows.set(target.name, {
+      reqs: median(runsOf.map((s) => s.reqs)),
+      p50: median(runsOf.map((s) => s.p50)),
+      p99: median(runsOf.map((s) => s.p99)),
+      cpuMs: median(runsOf.map((s) => s.cpuMs)),
+      rssMiB: rssAfter.get(target.name) ?? 0,
+      bad: runsOf.reduce((n, s) => n + s.bad, 0),
+    });
+  }
+  // Ratios are the median of per-round ratios: the two servers of a round ran minutes apart at
+  // most, so a slow patch of the machine hits both.
+  function roundRatio(name: string, reference: string): number | undefined {
+    const a = samples.get(name);
+    const b = samples.get(reference);
+    if (!a?.length || !b?.length || a.length !== b.length) return undefined;
+    return median(a.map((sample, i) => sample.reqs / (b[i] as { reqs: number }).reqs));
+  }
+  console.log('');
   const header = ['server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/token', 'RSS MiB', 'x limit', 'errors'];
   const widths = [36, 8, 8, 8, 13, 8, 8, 7];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' ');
@@ -117,90 +123,17 @@ async function main(): Promise<void> {
   for (const target of targets) {
     const row = rows.get(target.name);
     if (!row) continue;
-    const limit = target.limit ? rows.get(target.limit) : undefined;
-    const ratio = limit ? `${(row.reqs / limit.reqs).toFixed(2)}x` : target.limit ? '-' : '1.00x';
-    console.log(line([target.name, row.reqs.toFixed(0), row.p50.toFixed(2), row.p99.toFixed(2), row.cpuMs.toFixed(3), row.rssMiB.toFixed(0), ratio, String(row.bad)]));
+    const ratio = target.limit ? roundRatio(target.name, target.limit) : 1;
+    const ratioText = ratio === undefined ? '-' : `${ratio.toFixed(2)}x`;
+    console.log(line([target.name, row.reqs.toFixed(0), row.p50.toFixed(2), row.p99.toFixed(2), row.cpuMs.toFixed(3), row.rssMiB.toFixed(0), ratioText, String(row.bad)]));
   }
   console.log('');
   for (const [plain, faulty] of [
     ['understudy idcs RS256', 'understudy idcs RS256 +20 faults'],
     ['understudy rfc9068 ES256', 'understudy rfc9068 ES256 +20 faults'],
   ] as const) {
-    const a = rows.get(plain);
-    const b = rows.get(faulty);
-    if (a && b) console.log(`20 inactive fault rules: ${faulty.replace(' +20 faults', '')} at ${((b.reqs / a.reqs) * 100).toFixed(1)}% of its no-fault throughput (target >= 95%)`);
+    const ratio = roundRatio(faulty, plain);
+    if (ratio !== undefined) console.log(`20 inactive fault rules: ${plain} at ${(ratio * 100).toFixed(1)}% of its no-fault throughput (target >= 95%)`);
   }
-  console.log('targets: understudy >= 0.75x the plain-jose limit of its algorithm');
-}
-
-function start(target: Target): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, target.args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALG: target.alg, NODE_ENV: 'production' } });
-  let errText = '';
-  child.stderr?.on('data', (c: Buffer) => (errText += c.toString()));
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${target.name} did not start within 20 s: ${errText}`));
-    }, 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /listening (\S+)/.exec(text);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1].replace(/\/$/, '') });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${target.name} exited with ${code} before listening: ${errText}`));
-    });
-  });
-}
-
-async function probe(url: string): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('demo-client:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall',
-  });
-  const text = await response.text();
-  const token = (JSON.parse(text) as { access_token?: string }).access_token;
-  if (response.status !== 200 || !token || token.split('.').length !== 3) throw new Error(`probe of ${url} answered ${response.status}: ${text}`);
-}
-
-function wrk(lua: string, url: string, env: NodeJS.ProcessEnv, threads: number, connections: number, seconds: number): Promise<WrkResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', lua, url], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const match = /WRK_RESULT (\{.*\})/.exec(text);
-      if (code !== 0 || !match?.[1]) reject(new Error(`wrk exited with ${code}: ${text}`));
-      else resolve(JSON.parse(match[1]) as WrkResult);
-    });
-  });
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the ")" closing comm: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssKiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0);
-}
-
-function cpuModel(): string {
-  const match = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-  return match?.[1]?.trim() ?? 'unknown CPU';
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+  console.log('targets: understudy >= 0.75x the plain-jose limit of its algorithm (stretch 0.9x); x limit = median of per-round ratios');
 }
