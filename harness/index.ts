@@ -11,7 +11,7 @@ export type { Scenario, ScenarioInput, Step, Expectation, ExpectationKind, Level
 export type { ExpectationResult } from './expectations/judge.ts';
 export { commandDriver, type CommandDriverOptions } from './drivers/command-driver.ts';
 export { httpDriver } from './drivers/http-driver.ts';
-export { moduleDriver } from './drivers/module-driver.ts';
+export { moduleDriver, type ModuleDriverOptions, type CreateClient, type ModuleClient } from './drivers/module-driver.ts';
 export { faketimeCommandDriver } from './drivers/faketime-driver.ts';
 export type { Driver, ClientSession, ClientEnvironment, WorkRequest, WorkResult, ClientExit, TimeControl } from './drivers/driver.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';

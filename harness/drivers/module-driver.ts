@@ -7,11 +7,8 @@ import type { ClientEnvironment, ClientExit, ClientSession, Driver, DriverHooks,
 import { environmentVariables } from './environment.ts';
 import { createFakeTime, type FakeTime, type FakeTimeHooks } from './fake-time.ts';
 
-export interface ModuleDriverOptions {
-  /** The client module: an absolute path, or a path relative to the working directory. */
-  file: string;
-  /** The export that creates a client from the UNDERSTUDY_* record. Default: "createClient". */
-  exportName?: string;
+/** Options every module client takes, however it is given. */
+interface ModuleDriverCommonOptions {
   /**
    * Run the client on fake timers shared with the scenario's server (see {@link FakeTime}): a
    * one-hour token lifetime passes in one `advance` step, a Retry-After wait in microseconds.
@@ -19,6 +16,26 @@ export interface ModuleDriverOptions {
    */
   fakeTime?: boolean;
 }
+
+/** A client module on disk, imported once per driver. */
+export interface ModuleFileOptions extends ModuleDriverCommonOptions {
+  /** The client module: an absolute path, or a path relative to the working directory. */
+  file: string;
+  /** The export that creates a client from the UNDERSTUDY_* record. Default: "createClient". */
+  exportName?: string;
+  createClient?: never;
+}
+
+/** A client factory already in hand (e.g. imported by a vitest test file). */
+export interface ModuleFactoryOptions extends ModuleDriverCommonOptions {
+  /** Creates a client from the UNDERSTUDY_* record: the same function a client module exports. */
+  createClient: CreateClient;
+  file?: never;
+  exportName?: never;
+}
+
+/** Exactly one of `file` (a module to import) or `createClient` (the factory itself). */
+export type ModuleDriverOptions = ModuleFileOptions | ModuleFactoryOptions;
 
 /** What a client module's `createClient(env)` returns. */
 export interface ModuleClient {
@@ -51,21 +68,26 @@ const CREATE_TIMEOUT_MS = 30_000;
  * that `reportedWithin` and `abandonedWithin` judge a client that waited an hour of fake time
  * as one that waited an hour.
  *
+ * `createClient` instead of `file` hands over the factory itself, for callers that already
+ * imported it (the vitest integration's `runScenario(name, { client })`).
+ *
+ * @throws HarnessError USAGE when neither or both of `file` and `createClient` are given.
  * @example
  * await runScenarios({ driver: moduleDriver({ file: 'examples/clients/well-behaved.ts' }) });
+ * await runScenarios({ driver: moduleDriver({ createClient: (env) => myClient(env) }) });
  */
 export function moduleDriver(options: ModuleDriverOptions): Driver & { readonly time?: FakeTime } {
-  const exportName = options.exportName ?? 'createClient';
+  const source = resolveSource(options);
   const time = options.fakeTime === false ? undefined : createFakeTime();
   let factory: Promise<CreateClient> | undefined;
-  const label = options.file;
+  const { label, exportName, subject } = source;
 
   return {
     kind: 'module',
     label,
     time,
     async start(env: ClientEnvironment, hooks: DriverHooks & FakeTimeHooks): Promise<ClientSession> {
-      factory ??= loadFactory(options.file, exportName).catch((error: unknown) => {
+      factory ??= (source.createClient ? Promise.resolve(source.createClient) : loadFactory(source.file, exportName)).catch((error: unknown) => {
         factory = undefined;
         throw error;
       });
@@ -80,16 +102,48 @@ export function moduleDriver(options: ModuleDriverOptions): Driver & { readonly 
         CREATE_TIMEOUT_MS,
         time,
       ).catch((error: unknown) => {
-        throw new HarnessError('CLIENT_START_FAILED', `cannot start the client module "${label}": ${exportName}() threw: ${describe(error)}`, { cause: error });
+        throw new HarnessError('CLIENT_START_FAILED', `cannot start ${subject}: ${exportName}() threw: ${describe(error)}`, { cause: error });
       });
-      if (!created.done) throw new HarnessError('CLIENT_START_FAILED', `cannot start the client module "${label}": ${exportName}() did not resolve within ${CREATE_TIMEOUT_MS / 1000} s`);
+      if (!created.done) throw new HarnessError('CLIENT_START_FAILED', `cannot start ${subject}: ${exportName}() did not resolve within ${CREATE_TIMEOUT_MS / 1000} s`);
       const client = created.value;
       if (!client || typeof (client as Partial<ModuleClient>).work !== 'function') {
-        throw new HarnessError('CLIENT_START_FAILED', `cannot start the client module "${label}": ${exportName}() returned ${preview(client)}; it must return an object with a work(unit) method`);
+        throw new HarnessError('CLIENT_START_FAILED', `cannot start ${subject}: ${exportName}() returned ${preview(client)}; it must return an object with a work(unit) method`);
       }
       return createSession(client, time, log);
     },
   };
+}
+
+/** Where the factory comes from, checked once: exactly one of `file` and `createClient`. */
+type ClientSource = {
+  label: string;
+  exportName: string;
+  /** How errors name the client: the module file, or the factory handed over. */
+  subject: string;
+} & ({ file: string; createClient?: undefined } | { file?: undefined; createClient: CreateClient });
+
+function resolveSource(options: ModuleDriverOptions): ClientSource {
+  const given = (options ?? {}) as { file?: unknown; createClient?: unknown; exportName?: unknown };
+  const hasFile = given.file !== undefined;
+  const hasFactory = given.createClient !== undefined;
+  if (hasFile && hasFactory) {
+    throw new HarnessError('USAGE', 'moduleDriver: give either file (a module to import) or createClient (the factory itself), not both');
+  }
+  if (!hasFile && !hasFactory) {
+    throw new HarnessError('USAGE', 'moduleDriver: give file (a path to a module exporting createClient(env)) or createClient (a function (env) => ({ work(unit), close?() }))');
+  }
+  if (hasFactory) {
+    if (typeof given.createClient !== 'function') throw new HarnessError('USAGE', `moduleDriver: createClient must be a function (env) => ({ work(unit), close?() }), got ${preview(given.createClient)}`);
+    if (given.exportName !== undefined) throw new HarnessError('USAGE', 'moduleDriver: exportName names an export of file; with createClient there is no module to look into, so leave it out');
+    const createClient = given.createClient as CreateClient;
+    // The factory's own name reads best in reports ("createClient()", "makePayrollClient()").
+    const name = createClient.name || 'createClient';
+    return { createClient, label: `${name}()`, exportName: name, subject: `the client factory ${name}()` };
+  }
+  if (typeof given.file !== 'string' || given.file === '') throw new HarnessError('USAGE', `moduleDriver: file must be a non-empty path to a client module, got ${preview(given.file)}`);
+  const exportName = given.exportName ?? 'createClient';
+  if (typeof exportName !== 'string' || exportName === '') throw new HarnessError('USAGE', `moduleDriver: exportName must be the name of an export, got ${preview(exportName)}`);
+  return { file: given.file, label: given.file, exportName, subject: `the client module "${given.file}"` };
 }
 
 async function loadFactory(file: string, exportName: string): Promise<CreateClient> {

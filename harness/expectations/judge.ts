@@ -30,6 +30,12 @@ interface Check {
   pass: boolean;
   explanation: string;
   evidence?: JournalEntry[];
+  /**
+   * False when the journal holds nothing the rule is about (no 429 to respect, no invalid_token
+   * to recover from): the scenario's verdict stands as before, but a caller asking "did the
+   * client follow this rule?" learns that nothing tried it. Default: true.
+   */
+  exercised?: boolean;
 }
 
 type Judge<K extends ExpectationKind> = (params: NonNullable<Expectation[K]>, input: JudgeInput) => Check;
@@ -95,7 +101,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
     const calls = entries.filter(api);
     if (rejected.length === 0) {
       // A client that never presented a stale token had nothing to recover from.
-      return { pass: true, explanation: 'No API call was refused with invalid_token (the client never presented a token the API had stopped accepting), so no replay was needed.', evidence: calls };
+      return { pass: true, exercised: false, explanation: 'No API call was refused with invalid_token (the client never presented a token the API had stopped accepting), so no replay was needed.', evidence: calls };
     }
     // A refusal of a token fetched after an earlier refusal is the refusal of a replay: RFC 6750
     // makes that a hard failure, to be surfaced, not replayed again.
@@ -130,7 +136,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   },
   noRefreshAfterInsufficientScope(_params, { entries, units }) {
     const first = entries.find((e) => api(e) && e.error === 'insufficient_scope');
-    if (!first) return { pass: false, explanation: 'No API call was refused with insufficient_scope: the scenario set-up did not take effect.', evidence: entries.filter(api) };
+    if (!first) return { pass: false, exercised: false, explanation: 'No API call was refused with insufficient_scope: the scenario set-up did not take effect.', evidence: entries.filter(api) };
     const tokensAfter = entries.filter((e) => token(e) && e.seq > first.seq);
     const calls = entries.filter(api);
     const extraCalls = calls.length - units.length;
@@ -149,7 +155,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   retryAfterRespected(_params, { entries }) {
     const violations = entries.filter((e) => e.violation?.kind === 'retry_after');
     const limited = entries.filter((e) => e.status === 429);
-    if (limited.length === 0) return { pass: false, explanation: 'No request was answered 429: the scenario set-up did not take effect.', evidence: entries.filter(token) };
+    if (limited.length === 0) return { pass: false, exercised: false, explanation: 'No request was answered 429: the scenario set-up did not take effect.', evidence: entries.filter(token) };
     return {
       pass: violations.length === 0,
       explanation:
@@ -161,7 +167,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   },
   fallsBackAfterInvalidGrant(_params, { entries }) {
     const refused = entries.filter((e) => token(e) && e.grantType === 'refresh_token' && e.error === 'invalid_grant');
-    if (refused.length === 0) return { pass: false, explanation: 'No refresh was refused with invalid_grant: the scenario set-up did not take effect.', evidence: entries.filter(token) };
+    if (refused.length === 0) return { pass: false, exercised: false, explanation: 'No refresh was refused with invalid_grant: the scenario set-up did not take effect.', evidence: entries.filter(token) };
     const problems: string[] = [];
     const evidence: JournalEntry[] = [];
     for (const refusal of refused) {
@@ -229,7 +235,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
     const wanted = headers.map((h) => h.toLowerCase());
     const relevant = entries.filter((e) => e.endpoint === endpoint);
     const missing = relevant.filter((e) => !wanted.every((h) => e.requestHeaders.includes(h)));
-    if (relevant.length === 0) return { pass: false, explanation: `No ${endpoint} request was made, so the headers could not be checked.`, evidence: [] };
+    if (relevant.length === 0) return { pass: false, exercised: false, explanation: `No ${endpoint} request was made, so the headers could not be checked.`, evidence: [] };
     return {
       pass: missing.length === 0,
       explanation:
@@ -241,7 +247,7 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   },
   paramsPresent({ params }, { entries }) {
     const relevant = entries.filter(token);
-    if (relevant.length === 0) return { pass: false, explanation: 'No token request was made, so the parameters could not be checked.', evidence: [] };
+    if (relevant.length === 0) return { pass: false, exercised: false, explanation: 'No token request was made, so the parameters could not be checked.', evidence: [] };
     const missing = relevant.filter((e) => !params.every((p) => e.params?.includes(p)));
     return {
       pass: relevant.length > 0 && missing.length === 0,
@@ -302,19 +308,48 @@ const DEFAULT_NAMES: Record<ExpectationKind, string> = {
   exitCode: 'exit code',
 };
 
-/** Judges one expectation. */
-export function judge(expectation: Expectation, input: JudgeInput, defaults: { level: Level; rule: string }): ExpectationResult {
+/** One check judged on its own, without a scenario's level and rule. */
+export interface CheckOutcome {
+  kind: ExpectationKind;
+  /** The check's default name, e.g. "Retry-After respected". */
+  name: string;
+  pass: boolean;
+  /** False when the journal holds nothing the rule is about (see the set-up notes in `explanation`). */
+  exercised: boolean;
+  explanation: string;
+  /** Journal lines that decided it, quoted relative to `input.origin`. */
+  evidence: string[];
+}
+
+/**
+ * Runs the check of one expectation on a journal: the building block of {@link judge}, and of
+ * callers that assert one rule at a time (the vitest matchers).
+ */
+export function runCheck(expectation: Expectation, input: JudgeInput): CheckOutcome {
   const kind = EXPECTATION_KINDS.find((k) => expectation[k] !== undefined) as ExpectationKind;
   const check = (JUDGES[kind] as Judge<typeof kind>)(expectation[kind] as never, input);
+  return {
+    kind,
+    name: DEFAULT_NAMES[kind],
+    pass: check.pass,
+    exercised: check.exercised ?? true,
+    explanation: check.explanation,
+    evidence: quote(check.evidence ?? [], input.origin),
+  };
+}
+
+/** Judges one expectation. */
+export function judge(expectation: Expectation, input: JudgeInput, defaults: { level: Level; rule: string }): ExpectationResult {
+  const check = runCheck(expectation, input);
   const level = expectation.level ?? defaults.level;
   const why = expectation.why ? ` (${level}: ${expectation.why})` : '';
   return {
-    name: expectation.name ?? DEFAULT_NAMES[kind],
+    name: expectation.name ?? check.name,
     rule: expectation.rule ?? defaults.rule,
     level,
     verdict: check.pass ? 'pass' : 'fail',
     explanation: `${check.explanation}${why}`,
-    evidence: quote(check.evidence ?? [], input.origin),
+    evidence: check.evidence,
   };
 }
 

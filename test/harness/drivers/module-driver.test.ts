@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { moduleDriver } from '../../../harness/drivers/module-driver.ts';
+import { moduleDriver, type CreateClient, type ModuleDriverOptions } from '../../../harness/drivers/module-driver.ts';
 import type { ClientEnvironment } from '../../../harness/drivers/driver.ts';
 import { HarnessError } from '../../../harness/errors.ts';
 import { runScenario } from '../../../harness/runner/run-scenario.ts';
@@ -229,6 +229,69 @@ describe('moduleDriver: modules that cannot start', () => {
     expect((Date as { isFake?: boolean }).isFake).toBeUndefined();
   });
 });
+
+describe('moduleDriver: a factory instead of a file', () => {
+  const factoryOf = async (name: string) => ((await import(example(name))) as { createClient: CreateClient }).createClient;
+
+  it('runs the factory it is handed: the reference client passes, token-per-call fails', async () => {
+    const good = await runScenarios({ driver: moduleDriver({ createClient: await factoryOf('well-behaved') }), scenarios: [reuse] });
+    expect(good.scenarios[0]?.verdict, good.scenarios[0]?.error).toBe('pass');
+    const bad = await runScenarios({ driver: moduleDriver({ createClient: await factoryOf('token-per-call') }), scenarios: [reuse] });
+    expect(bad.scenarios[0]?.verdict).toBe('fail');
+  });
+
+  it("is labelled by the factory's name, and its errors name it too", async () => {
+    const makePayrollClient: CreateClient = () => {
+      throw new Error('PAYROLL_URL is not set');
+    };
+    const driver = moduleDriver({ createClient: makePayrollClient, fakeTime: false });
+    expect(driver.label).toBe('makePayrollClient()');
+    const error = await driver.start({ ...unreachable }, { now: Date.now }).then(
+      () => undefined,
+      (thrown: unknown) => thrown as HarnessError,
+    );
+    expect(error).toMatchObject({ code: 'CLIENT_START_FAILED', message: 'cannot start the client factory makePayrollClient(): makePayrollClient() threw: PAYROLL_URL is not set' });
+  });
+
+  const usage = (options: unknown): HarnessError => {
+    try {
+      moduleDriver(options as ModuleDriverOptions);
+    } catch (error) {
+      expect(error).toBeInstanceOf(HarnessError);
+      expect((error as HarnessError).code).toBe('USAGE');
+      return error as HarnessError;
+    }
+    throw new Error('expected moduleDriver to refuse the options');
+  };
+
+  it('wants exactly one of file and createClient, and says what each is', () => {
+    expect(usage({ file: example('well-behaved'), createClient: () => ({ work: () => ({ ok: true }) }) }).message).toBe(
+      'moduleDriver: give either file (a module to import) or createClient (the factory itself), not both',
+    );
+    expect(usage({}).message).toBe('moduleDriver: give file (a path to a module exporting createClient(env)) or createClient (a function (env) => ({ work(unit), close?() }))');
+    expect(usage({ fakeTime: false }).message).toMatch(/^moduleDriver: give file .* or createClient/);
+  });
+
+  it('refuses a createClient that is not a function, a file that is not a path, and exportName with a factory', () => {
+    expect(usage({ createClient: 'well-behaved' }).message).toBe('moduleDriver: createClient must be a function (env) => ({ work(unit), close?() }), got "well-behaved"');
+    expect(usage({ file: 42 }).message).toBe('moduleDriver: file must be a non-empty path to a client module, got 42');
+    expect(usage({ createClient: () => ({ work: () => ({ ok: true }) }), exportName: 'makeClient' }).message).toMatch(/exportName names an export of file; with createClient there is no module/);
+  });
+});
+
+const unreachable: ClientEnvironment = {
+  tokenUrl: 'http://127.0.0.1:1/token',
+  issuer: 'http://127.0.0.1:1',
+  jwksUrl: 'http://127.0.0.1:1/jwks',
+  discoveryUrl: 'http://127.0.0.1:1/.well-known/openid-configuration',
+  clientId: 'id',
+  clientSecret: 'secret',
+  scope: '',
+  apiUrl: 'http://127.0.0.1:1',
+  tokenHeaders: {},
+  apiHeaders: {},
+  variables: {},
+};
 
 /** Wraps a session to record the unit reports. */
 function spy<T extends { work: (...args: never[]) => Promise<unknown> }>(session: T, into: unknown[]): T {
