@@ -1,24 +1,15 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.ts';
-import { ClientRegistry } from './authorization/client-registry.ts';
-import { ReplayCache } from './authorization/replay-cache.ts';
-import { Revocations } from './authorization/revocations.ts';
-import { RefreshTokenStore } from './authorization/refresh-tokens.ts';
-import { createClock, type Clock } from './clock.ts';
-import { loadConfigFile } from './config/load.ts';
-import { resolveConfig } from './config/resolve.ts';
+import type { ClientRegistry } from './authorization/client-registry.ts';
+import type { RevokeTarget } from './authorization/revoke-tokens.ts';
+import type { Clock } from './clock.ts';
 import type { UnderstudyConfig } from './config/schema.ts';
 import type { ProfileName, ResolvedConfig } from './config/types.ts';
-import { buildUrls, type ServerContext, type ServerUrls } from './context.ts';
-import { createJsonLinesSink } from './journal/jsonl-sink.ts';
-import { Journal } from './journal/journal.ts';
-import { KeyRing } from './keys/key-ring.ts';
-import { createProfile } from './profiles/index.ts';
-import { createFaultLayer } from './faults/fault-layer.ts';
-import { revokeTokens, type RevokeTarget } from './authorization/revoke-tokens.ts';
-import { FaultRuleError, type FaultEngine } from './faults/fault-engine.ts';
-import { ConfigError } from './config/errors.ts';
+import type { ServerUrls } from './context.ts';
+import { createUnderstudy } from './create-understudy.ts';
+import type { FaultEngine } from './faults/fault-engine.ts';
+import type { Journal } from './journal/journal.ts';
+import type { KeyRing } from './keys/key-ring.ts';
 
 export interface CreateServerOptions {
   /** Configuration object (the file's shape). Sections it omits come from the embedded default. */
@@ -61,79 +52,44 @@ export interface UnderstudyServer {
  * and the control API on one port. The in-process twin of `understudy serve`.
  */
 export async function createServer(options: CreateServerOptions = {}): Promise<UnderstudyServer> {
-  const fromFile = options.configFile ? await loadConfigFile(options.configFile) : {};
-  const userConfig: UnderstudyConfig = { ...fromFile, ...options.config };
-  if (options.profile) userConfig.profile = options.profile;
-  const config = resolveConfig(userConfig, { source: options.configFile ?? 'configuration' });
-  if (options.port !== undefined) config.server.port = options.port;
-  if (options.host !== undefined) config.server.host = options.host;
+  const { port, host, ...rest } = options;
+  const understudy = await createUnderstudy(rest);
+  const { config } = understudy;
+  if (port !== undefined) config.server.port = port;
+  if (host !== undefined) config.server.host = host;
 
-  const profile = createProfile(config.profile);
-  const clock = options.clock ?? createClock();
-  const source = options.configFile ?? 'configuration';
-  const keys = atPath(source, 'keys', () => KeyRing.create(config.profile, config.algorithm, config.keys, () => clock.nowMs() / 1000));
-  const sinks = config.journal.file ? [atPath(source, 'journal.file', () => createJsonLinesSink(config.journal.file as string))] : [];
-  const journal = new Journal({ capacity: config.journal.capacity, sinks });
-  const context: ServerContext = {
-    config,
-    profile,
-    clock,
-    journal,
-    keys,
-    clients: new ClientRegistry(config.clients),
-    revocations: new Revocations(),
-    refreshTokens: new RefreshTokenStore(),
-    replay: new ReplayCache(),
-    faults: createFaultLayer(clock, config.algorithm),
-    urls: buildUrls('http://127.0.0.1', profile, config.issuer),
-  };
-
-  try {
-    context.faults.engine.addAll([...config.faults, ...(options.faults ?? [])]);
-  } catch (error) {
-    if (error instanceof FaultRuleError) {
-      throw new ConfigError(options.configFile ?? 'configuration', error.issues.map((issue) => ({ path: `faults${issue.path}`, message: issue.message })));
-    }
-    throw error;
-  }
-
-  const app = createApp(context);
-  const http = createHttpServer(app.callback());
+  const http = createHttpServer(understudy.handleRequest);
   // A client that stalls mid-request must not hold a socket forever.
   http.requestTimeout = 60_000;
   try {
     await listen(http, config.server.port, config.server.host);
   } catch (error) {
-    await journal.close().catch(() => undefined);
+    await understudy.close().catch(() => undefined);
     throw error;
   }
   const address = http.address() as AddressInfo;
   const url = `http://${urlHost(config.server.host)}:${address.port}`;
-  Object.assign(context.urls, buildUrls(url, profile, config.issuer));
+  understudy.setBaseUrl(url);
 
-  let closing: Promise<void> | undefined;
   return {
     url,
-    urls: context.urls,
+    urls: understudy.urls,
     config,
-    clock,
-    journal,
-    keys: context.keys,
-    clients: context.clients,
-    faults: context.faults.engine,
-    revoke: (target) => revokeTokens(context, target),
-    hungRequests: () => context.faults.hangs.size,
-    close() {
-      closing ??= (async () => {
-        context.faults.stop();
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve());
-          http.closeAllConnections();
-        });
-        await journal.close();
-      })();
-      return closing;
-    },
+    clock: understudy.clock,
+    journal: understudy.journal,
+    keys: understudy.keys,
+    clients: understudy.clients,
+    faults: understudy.faults,
+    revoke: understudy.revoke,
+    hungRequests: understudy.hungRequests,
+    close: () =>
+      understudy.close(
+        () =>
+          new Promise<void>((resolve) => {
+            http.close(() => resolve());
+            http.closeAllConnections();
+          }),
+      ),
   };
 }
 
@@ -146,16 +102,6 @@ export class ListenError extends Error {
     super(message, { cause });
     this.name = 'ListenError';
     this.reason = reason;
-  }
-}
-
-/** Runs a start-up step whose failure is a configuration problem at `path`. */
-function atPath<T>(source: string, path: string, step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(source, [{ path, message: (error as Error).message.replace(/^error:\w+:/, '') }]);
   }
 }
 

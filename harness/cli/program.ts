@@ -5,6 +5,7 @@ import { serveCommand } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { faultCommand } from './fault-command.ts';
 import { runCommand } from './run-command.ts';
+import { demoCommand } from './demo-command.ts';
 
 /**
  * The `understudy` program. Commander never exits the process itself (`exitOverride`): it
@@ -25,7 +26,7 @@ Start with:
 
 Exit codes: 0 ok, 1 failure, 2 usage or configuration error.`,
     );
-  for (const command of [serveCommand(), runCommand(), tokenCommand(), faultCommand(), schemaCommand()]) {
+  for (const command of [serveCommand(), demoCommand(), runCommand(), tokenCommand(), faultCommand(), schemaCommand()]) {
     // addCommand() does not copy settings the way .command() does; do it so exitOverride applies.
     program.addCommand(command.copyInheritedSettings(program));
   }

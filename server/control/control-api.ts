@@ -11,6 +11,8 @@ import { Problem, sendProblem } from './problem.ts';
 import { readJsonObject } from './read-json.ts';
 import { FaultRuleError } from '../faults/fault-engine.ts';
 import { PRESETS } from '../faults/presets.ts';
+import { DashboardFeed } from '../dashboard/dashboard-feed.ts';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.ts';
 
 export const CONTROL_PREFIX = '/_understudy';
 
@@ -23,14 +25,18 @@ interface Route {
 
 /**
  * The control API (`/_understudy/...`): a public contract used by scripts, the harness and the
- * dashboard. JSON in and out; refusals are RFC 9457 problem documents.
+ * dashboard, which it also serves (`/_understudy/`, see ../dashboard). JSON in and out; refusals
+ * are RFC 9457 problem documents.
  */
 export function controlApi(server: ServerContext) {
   const limit = server.config.server.maxBodyBytes;
   const body = (ctx: HttpContext) => readJsonObject(ctx, limit);
   const clock = server.clock;
+  // Tells open dashboards about changes made here, which the journal does not record.
+  const feed = new DashboardFeed(clock);
 
   const routes: Route[] = [
+    ...dashboardRoutes({ journal: server.journal, clock, faults: server.faults.engine, keys: server.keys, feed }),
     { method: 'GET', pattern: /^\/clock$/, handler: () => clock.state() },
     {
       method: 'POST',
@@ -172,6 +178,7 @@ export function controlApi(server: ServerContext) {
       }
       const params = (found.match as RegExpExecArray).slice(1).map(decodeURIComponent);
       const result = await found.route.handler(ctx, params);
+      if (ctx.method !== 'GET') feed.noteControlChange(ctx.method, path, result);
       ctx.set('cache-control', 'no-store');
       if (result !== undefined) ctx.body = result;
     } catch (error) {

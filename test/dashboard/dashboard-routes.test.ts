@@ -1,0 +1,230 @@
+/**
+ * The dashboard over HTTP: the page and its assets (types, no-store, a CSP without inline
+ * script), the event stream (snapshot, then live entries and state changes), that a closed
+ * connection unsubscribes, that nothing of it is journaled, and the control API's guard.
+ */
+import { networkInterfaces } from 'node:os';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { JournalEntry } from '../../server/index.ts';
+import { DASHBOARD_CSP } from '../../server/dashboard/dashboard-routes.ts';
+import type { DashboardSnapshot } from '../../server/dashboard/event-stream.ts';
+import { startServer, type UnderstudyServer } from '../support/start-server.ts';
+import { readSse, type SseReader } from './sse-reader.ts';
+
+const servers: UnderstudyServer[] = [];
+const readers: SseReader[] = [];
+
+afterEach(async () => {
+  await Promise.all(readers.splice(0).map((reader) => reader.cancel()));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function start(options: Parameters<typeof startServer>[0] = {}) {
+  const server = await startServer(options);
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: UnderstudyServer, signal?: AbortSignal) {
+  const response = await fetch(`${server.urls.controlUrl}/events`, { signal });
+  const reader = readSse(response.body as ReadableStream<Uint8Array>);
+  readers.push(reader);
+  return { response, reader };
+}
+
+function token(server: UnderstudyServer, clientId = 'demo-client', secret = 'demo-secret') {
+  return fetch(server.urls.tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+}
+
+function control(server: UnderstudyServer, method: string, path: string, body?: unknown) {
+  return fetch(`${server.urls.controlUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** Polls until `check` passes (the server sees a closed connection a moment after the client). */
+async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+describe('GET /_understudy/ (the page)', () => {
+  it.each(['/_understudy', '/_understudy/'])('%s serves the HTML page, never cached, under a strict CSP', async (path) => {
+    const server = await start();
+    const response = await fetch(`${server.url}${path}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toBe(DASHBOARD_CSP);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    const html = await response.text();
+    expect(html).toContain('<script type="module" src="/_understudy/assets/dashboard.js"></script>');
+    // No inline script or style the CSP would block.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=/);
+  });
+
+  it.each([
+    ['dashboard.js', 'text/javascript; charset=utf-8', '// @ts-check'],
+    ['dashboard.css', 'text/css; charset=utf-8', ':root'],
+  ])('serves %s as %s', async (name, type, start_) => {
+    const server = await start();
+    const response = await fetch(`${server.urls.controlUrl}/assets/${name}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(type);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).toContain(start_);
+  });
+
+  it.each(['/assets/other.js', '/assets/..%2Fdashboard-routes.ts', '/assets/%2e%2e%2fevent-stream.ts', '/assets/toString'])('answers 404 for %s: only the page\'s own assets are served', async (path) => {
+    const server = await start();
+    const response = await fetch(`${server.urls.controlUrl}${path}`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('the page, its assets and the event stream are not journaled', async () => {
+    const server = await start();
+    await (await fetch(`${server.urls.controlUrl}/`)).text();
+    await (await fetch(`${server.urls.controlUrl}/assets/dashboard.js`)).text();
+    const { reader } = await connect(server);
+    await reader.nextNamed('snapshot');
+    await reader.cancel();
+    expect(server.journal.entries()).toEqual([]);
+  });
+});
+
+describe('GET /_understudy/events', () => {
+  it('answers text/event-stream with a snapshot of the journal and the state', async () => {
+    const server = await start();
+    await (await token(server)).text();
+    await control(server, 'POST', '/faults', { preset: 'token.temporarily_unavailable', match: { nth: 5 } });
+    const { response, reader } = await connect(server);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const snapshot = await reader.nextNamed<DashboardSnapshot>('snapshot');
+    expect(snapshot.entries.map((e) => [e.endpoint, e.status])).toEqual([['token', 200]]);
+    expect(snapshot.entries[0]?.issued?.jti).toMatch(/^[0-9a-f]{32}$/);
+    expect(snapshot.faults.map((f) => f.preset)).toEqual(['token.temporarily_unavailable']);
+    expect(snapshot.clock.frozen).toBe(false);
+    expect(snapshot.signing).toBe(server.keys.current.kid);
+  });
+
+  it('then sends each journal entry as it is recorded, with the faults that touched it', async () => {
+    const server = await start();
+    const { reader } = await connect(server);
+    await reader.nextNamed('snapshot');
+    await (await token(server)).text();
+    const first = await reader.nextNamed<JournalEntry>('entry');
+    expect(first).toMatchObject({ seq: 1, endpoint: 'token', status: 200, clientId: 'demo-client' });
+
+    await control(server, 'POST', '/faults', { preset: 'token.temporarily_unavailable' });
+    expect((await reader.nextNamed<{ faults: { preset: string }[] }>('faults')).faults.map((f) => f.preset)).toEqual(['token.temporarily_unavailable']);
+    await (await token(server)).text();
+    const faulted = await reader.nextNamed<JournalEntry>('entry');
+    expect(faulted).toMatchObject({ seq: 2, status: 503, error: 'temporarily_unavailable' });
+    expect(faulted.faults?.[0]).toMatchObject({ preset: 'token.temporarily_unavailable' });
+    // The rule's counter moved: the page's list of active faults follows.
+    expect((await reader.nextNamed<{ faults: { applied: number }[] }>('faults')).faults[0]?.applied).toBe(1);
+  });
+
+  it('sends clock changes, key rotations, revocations and journal clears made through the control API', async () => {
+    const server = await start();
+    const { reader } = await connect(server);
+    await reader.nextNamed('snapshot');
+    await control(server, 'POST', '/clock/advance', { seconds: 3600 });
+    expect((await reader.nextNamed<{ offset: number }>('clock')).offset).toBeCloseTo(3600, 0);
+    const rotated = (await (await control(server, 'POST', '/keys/rotate', {})).json()) as { kid: string };
+    expect(await reader.nextNamed('keys')).toEqual({ signing: rotated.kid });
+    await control(server, 'POST', '/tokens/revoke', { jti: 'abc123' });
+    expect(await reader.nextNamed('revoked')).toMatchObject({ jti: 'abc123', time: expect.any(Number) });
+    await control(server, 'DELETE', '/journal');
+    expect(await reader.nextNamed('cleared')).toEqual({});
+  });
+
+  it('a newly connected page gets the revocations made before it connected', async () => {
+    const server = await start();
+    await control(server, 'POST', '/tokens/revoke', { clientId: 'demo-client' });
+    const { reader } = await connect(server);
+    const snapshot = await reader.nextNamed<DashboardSnapshot>('snapshot');
+    expect(snapshot.revocations).toEqual([{ time: expect.any(Number), clientId: 'demo-client' }]);
+  });
+
+  it('unsubscribes from the journal and the clock when the client disconnects', async () => {
+    const server = await start();
+    const unsubscribed: string[] = [];
+    const spyOnUnsubscribe = <T extends object>(target: T, method: string) => {
+      const original = (target as Record<string, (listener: unknown) => () => void>)[method] as (listener: unknown) => () => void;
+      vi.spyOn(target as Record<string, (listener: unknown) => () => void>, method).mockImplementation((listener: unknown) => {
+        const off = original.call(target, listener);
+        return () => {
+          unsubscribed.push(method);
+          off();
+        };
+      });
+    };
+    spyOnUnsubscribe(server.journal, 'subscribe');
+    spyOnUnsubscribe(server.clock, 'onChange');
+    const abort = new AbortController();
+    const { reader } = await connect(server, abort.signal);
+    await reader.nextNamed('snapshot');
+    expect(unsubscribed).toEqual([]);
+    abort.abort();
+    await eventually(() => expect(unsubscribed.sort()).toEqual(['onChange', 'subscribe']));
+    // The journal and the clock go on as before.
+    expect((await token(server)).status).toBe(200);
+    expect((await control(server, 'POST', '/clock/advance', { seconds: 1 })).status).toBe(200);
+    expect(server.journal.entries()).toHaveLength(1);
+  });
+
+  it('server.close() ends open event streams instead of waiting for them', async () => {
+    const server = await start();
+    const { reader } = await connect(server);
+    await reader.nextNamed('snapshot');
+    servers.splice(servers.indexOf(server), 1);
+    await server.close();
+    await expect(reader.next(2000)).rejects.toThrow();
+  });
+});
+
+describe('the dashboard behind the control API guard', () => {
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+
+  it.skipIf(!external)('with an admin token configured, a non-loopback caller needs it for the page and the events (401 without)', async () => {
+    const server = await start({ host: '0.0.0.0', config: { control: { adminToken: 'a-long-admin-token-0123456789' } } });
+    const remote = (path: string, headers: Record<string, string> = {}) => fetch(`http://${external}:${new URL(server.url).port}/_understudy${path}`, { headers });
+    expect((await remote('/')).status).toBe(401);
+    expect((await remote('/events')).status).toBe(401);
+    const allowed = await remote('/', { authorization: 'Bearer a-long-admin-token-0123456789' });
+    expect(allowed.status).toBe(200);
+    await allowed.text();
+  });
+
+  it.skipIf(!external)('without an admin token configured, a non-loopback caller gets 403', async () => {
+    const server = await start({ host: '0.0.0.0' });
+    const response = await fetch(`http://${external}:${new URL(server.url).port}/_understudy/events`);
+    expect(response.status).toBe(403);
+    await response.text();
+  });
+});
