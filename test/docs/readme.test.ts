@@ -1,5 +1,5 @@
 // The README is part of the product: what it lists must match what the code has.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../server/faults/presets.ts';
 
@@ -29,5 +29,36 @@ describe('README protocol examples', () => {
   it('keeps the Node example within the 20-odd lines it promises', () => {
     const source = readFileSync(new URL('../../examples/protocol/minimal-client.mjs', import.meta.url), 'utf8');
     expect(source.trimEnd().split('\n').length).toBeLessThanOrEqual(22);
+  });
+});
+
+describe('README integration examples', () => {
+  // The README shows the example tests with the package's import paths; the files themselves run
+  // as part of this repository's tests (examples/**/*.test.ts).
+  const shown = (file: string, replacements: [string, string][]) => {
+    let source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    for (const [from, to] of replacements) source = source.replace(from, to);
+    return source.trimEnd();
+  };
+
+  it('shows examples/vitest/token-client.test.ts as it is, importing oauth-understudy/vitest', () => {
+    const source = shown('examples/vitest/token-client.test.ts', [
+      ["'../../integrations/vitest/index.ts'", "'oauth-understudy/vitest'"],
+      ["'../clients/well-behaved.ts'", "'./my-token-client.ts'"],
+    ]);
+    expect(source).toContain("from 'oauth-understudy/vitest'");
+    expect(readme).toContain(source);
+  });
+
+  it('shows examples/msw/idcs-client.test.ts as it is, importing oauth-understudy/msw', () => {
+    const source = shown('examples/msw/idcs-client.test.ts', [["'../../integrations/msw/index.ts'", "'oauth-understudy/msw'"]]);
+    expect(source).toContain("from 'oauth-understudy/msw'");
+    expect(readme).toContain(source);
+  });
+
+  it('links the dashboard screenshot, which exists, and shows understudy demo', () => {
+    expect(readme).toContain('![understudy dashboard](docs/dashboard.png)');
+    expect(existsSync(new URL('../../docs/dashboard.png', import.meta.url))).toBe(true);
+    expect(readme).toContain('npx understudy demo');
   });
 });
