@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { isLoopback } from '../../server/control/loopback.ts';
 import type { UnderstudyServer } from '../../server/index.ts';
 import type { StoryListener } from '../demo/story.ts';
 import { CliError } from './exit-codes.ts';
@@ -27,7 +29,7 @@ export function demoCommand(): Command {
   return new Command('demo')
     .description('Start a server and its live dashboard, and play a short story with two example clients: normal calls, a token expiry, a revocation, a rate limit.')
     .option('-p, --port <n>', 'port to listen on, 0 = any free port (default: 9400)', parsePort)
-    .option('--host <address>', 'address to bind (default: 127.0.0.1)', parseHost)
+    .option('--host <address>', 'loopback address to bind: 127.0.0.1, ::1 or localhost (default: 127.0.0.1)', parseHost)
     .option('--once', 'play the story once, then keep serving (the dashboard stays up) until Ctrl-C')
     .option('--exit', 'with --once: stop as soon as the story has been played')
     .option('--speed <factor>', 'story tempo: 2 = twice as fast, 0.5 = half as fast (default: 1)', parseSpeed, 1)
@@ -49,9 +51,18 @@ export function parseSpeed(value: string): number {
   return speed;
 }
 
-/** Starts the server, plays the story (once or on a loop) and serves until a signal, then closes. */
+/**
+ * Starts the server, plays the story (once or on a loop) and serves until a signal, then closes.
+ * @throws CliError INVALID_ARGUMENT (exit 2) for --exit without --once or a non-loopback --host.
+ */
 export async function runDemo(options: DemoOptions): Promise<void> {
   if (options.exit && !options.once) throw new CliError('INVALID_ARGUMENT', '--exit only goes with --once (a looping demo runs until Ctrl-C)');
+  if (options.host !== undefined && !isLoopbackHost(options.host)) {
+    throw new CliError(
+      'INVALID_ARGUMENT',
+      `--host ${options.host}: the demo only listens on loopback (127.0.0.1, ::1 or localhost). Its control API answers other hosts only with an admin token, which neither the story's own control calls nor the dashboard's event stream (a browser EventSource cannot send an Authorization header) can present. To reach a server from other machines, run \`understudy serve --host ${options.host} --config <file>\` with control.adminToken set in the file.`,
+    );
+  }
   const stop = waitForSignal();
   const abort = new AbortController();
   let server: UnderstudyServer | undefined;
@@ -86,7 +97,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         if (round > 1) out(`--- round ${round}`);
         await story.playStory({ cast, pauseMs: STEP_PAUSE_MS / options.speed, signal: abort.signal, listener });
         if (options.once) return;
-        await sleep(LOOP_PAUSE_MS / options.speed, abort.signal);
+        await delay(LOOP_PAUSE_MS / options.speed, undefined, { signal: abort.signal });
       }
     };
     const played = play().then(
@@ -119,16 +130,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** RFC 6761 §6.3: localhost and its subdomains are loopback names, as are 127.0.0.0/8 and ::1. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || isLoopback(host);
 }

@@ -1,3 +1,4 @@
+import { defaultScopeOf } from '../../server/config/index.ts';
 import type { UnderstudyServer } from '../../server/index.ts';
 import { basicCredentials, formEncode } from './form-encode.ts';
 import { shellQuote } from './shell-quote.ts';
@@ -17,8 +18,7 @@ export interface DemoCredentials {
 export function demoCredentials(server: UnderstudyServer): DemoCredentials | undefined {
   const client = server.config.clients[0];
   if (!client) return undefined;
-  const grant = client.scopes[0];
-  const scope = grant && (server.config.profile === 'idcs' ? `${grant.audience}${grant.scope}` : grant.scope);
+  const scope = defaultScopeOf(client, server.config.profile) || undefined;
   return { clientId: client.id, secret: client.secret, scope };
 }
 

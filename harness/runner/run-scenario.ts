@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultScopeOf } from '../../server/config/index.ts';
 import { createClock, createServer, type UnderstudyServer } from '../../server/index.ts';
 import type { JournalEntry } from '../../server/journal/types.ts';
 import type { ClientEnvironment, ClientExit, ClientSession, Driver, TimeControl, WorkRequest, WorkResult } from '../drivers/driver.ts';
@@ -218,8 +219,7 @@ function clientEnvironment(scenario: Scenario, server: UnderstudyServer): Client
   const client = scenario.client ?? {};
   const configured = server.config.clients.find((c) => c.id === client.id) ?? server.config.clients[0];
   if (!configured) throw new Error('the scenario server has no client configured');
-  const grant = configured.scopes[0];
-  const defaultScope = grant ? (server.config.profile === 'idcs' ? `${grant.audience}${grant.scope}` : grant.scope) : '';
+  const defaultScope = defaultScopeOf(configured, server.config.profile);
   const base = {
     tokenUrl: server.urls.tokenUrl,
     issuer: server.urls.issuer,

@@ -43,12 +43,15 @@ export interface IdcsHandlers {
   handlers: HttpHandler[];
   /** The production URLs understudy answers on: tokenUrl, jwksUrl, discoveryUrl, introspectUrl, revokeUrl, issuer. */
   urls: ServerUrls;
+  /** The configuration in effect: the embedded default with `options.config` on top (clients, API routes, profile, tenant). */
   config: ResolvedConfig;
   /** The virtual clock: advance it to expire tokens. */
   clock: Clock;
   /** Every request the handlers answered, and why. */
   journal: Journal;
+  /** The signing keys behind the JWKS: `await keys.rotate()` to test how a client follows a key rotation. */
   keys: KeyRing;
+  /** The registered OAuth clients (from the configuration): `upsert` one, or `setActive(id, false)` to disable it. */
   clients: ClientRegistry;
   /** Fault rules: `faults.add({ preset: 'token.rate_limited', match: { times: 1 } })`, list, remove. */
   faults: FaultEngine;
@@ -57,7 +60,7 @@ export interface IdcsHandlers {
   /** Requests held by `hang` fault rules right now. */
   hungRequests(): number;
   /**
-   * Releases hung requests (they fail as a reset connection), closes in-memory connections and
+   * Releases hung and delayed requests (they fail as a reset connection), closes in-memory connections and
    * flushes the journal file. Requests that reach the handlers afterwards fail with an error
    * telling to remove the handlers from msw first.
    */

@@ -1,15 +1,20 @@
 import { duplexPair, type Duplex } from 'node:stream';
 
 /** The address understudy sees for an in-memory caller: the test process is on this machine. */
-const LOOPBACK = '127.0.0.1';
+export const LOOPBACK = '127.0.0.1';
 
 /**
  * Two connected in-memory streams: `client` for Node's HTTP client, `server` for Node's HTTP
- * server. Bytes written to one are read from the other, and destroying either side closes
- * both, so a reset, a cut body or a client that gives up behave as over TCP.
+ * server. Bytes written to one are read from the other. Node's duplexPair does not pass a
+ * destroy on to the other side, so the pair does it where the HTTP ends need it: when the
+ * client side closes (an aborted request, a cancelled body, a closed transport) the server side
+ * is destroyed too, and understudy sees a hang-up as over TCP (a held request ends "abandoned").
+ * When the server side is destroyed (a reset, an empty reply, a cut body) the client reads the
+ * end of the stream, which Node's HTTP client reports as a broken connection.
  */
 export function createSocketPair(): { client: Duplex; server: Duplex } {
   const [client, server] = duplexPair();
+  client.once('close', () => server.destroy());
   return { client, server: asServerSocket(server) };
 }
 

@@ -57,10 +57,10 @@ export function createInMemoryTransport(listener: RequestListener): InMemoryTran
         headers: toNodeHeaders(request.headers, url.host),
         createConnection: () => sockets.client as never,
       });
-      // The client went away: the server side sees its connection close, as over TCP (a hang ends "abandoned").
+      // The client went away: closing its side closes the server's (see createSocketPair), as over TCP.
       const abort = () => {
         outgoing.destroy();
-        sockets.server.destroy();
+        sockets.client.destroy();
       };
       request.signal.addEventListener('abort', abort, { once: true });
       outgoing.once('response', (incoming) => {

@@ -7,4 +7,3 @@
  * Only this entry point imports msw; the package root does not.
  */
 export { createIdcsHandlers, type IdcsHandlers, type IdcsHandlersOptions } from './create-idcs-handlers.ts';
-export { createInMemoryTransport, type InMemoryTransport } from './in-memory-transport.ts';

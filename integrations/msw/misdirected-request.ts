@@ -3,6 +3,7 @@ import { CONTROL_PREFIX } from '../../server/control/control-api.ts';
 import type { Journal } from '../../server/journal/journal.ts';
 import type { ProfilePaths } from '../../server/profiles/profile.ts';
 import { findRoute } from '../../server/resource/api-endpoint.ts';
+import { LOOPBACK } from './in-memory-socket.ts';
 
 /** What one production origin serves. */
 export interface HostRoles {
@@ -42,21 +43,30 @@ export function misdirection(roles: HostRoles, layout: HostLayout, method: strin
   return undefined;
 }
 
-/** Answers a misdirected request with understudy's 404 shape and journals it, as understudy would. */
+/**
+ * Answers a misdirected request with understudy's 404 shape and journals it with the fields
+ * server/http/journal-requests.ts records for any request (a test compares the two), so the
+ * journal reads the same whichever layer refused the request. Answered here rather than by the
+ * app because the app cannot know which host a request was sent to.
+ */
 export function answerMisdirected(journal: Journal, nowSeconds: number, request: Request, description: string): Response {
+  const started = performance.now();
   const url = new URL(request.url);
+  const status = 404;
+  const response = Response.json({ error: 'not_found', error_description: description }, { status });
   journal.record({
     time: nowSeconds,
     realTime: new Date().toISOString(),
     endpoint: 'other',
     method: request.method,
     path: url.pathname,
-    status: 404,
-    durationMs: 0,
-    requestHeaders: [...request.headers.keys()],
+    status,
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    // Node's server always sees a Host header; a Fetch Request does not list it.
+    requestHeaders: ['host', ...[...request.headers.keys()].filter((name) => name !== 'host')],
     decision: 'rejected',
     reason: `misdirected: ${description}`,
-    remoteAddress: '127.0.0.1',
+    remoteAddress: LOOPBACK,
   });
-  return Response.json({ error: 'not_found', error_description: description }, { status: 404 });
+  return response;
 }

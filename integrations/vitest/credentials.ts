@@ -1,3 +1,4 @@
+import { defaultScopeOf } from '../../server/config/index.ts';
 import type { UnderstudyServer } from '../../server/index.ts';
 import { environmentVariables } from '../../harness/drivers/environment.ts';
 
@@ -25,10 +26,7 @@ export function clientCredentials(server: UnderstudyServer, clientId?: string): 
         : `understudy: options.client is "${clientId}", but no configured client has that id; configured clients: ${known}`,
     );
   }
-  const grant = configured.scopes[0];
-  // Same default as the harness gives a scenario's client (harness/runner/run-scenario.ts).
-  const scope = grant ? (server.config.profile === 'idcs' ? `${grant.audience}${grant.scope}` : grant.scope) : '';
-  return { clientId: configured.id, clientSecret: configured.secret ?? '', scope };
+  return { clientId: configured.id, clientSecret: configured.secret ?? '', scope: defaultScopeOf(configured, server.config.profile) };
 }
 
 /**

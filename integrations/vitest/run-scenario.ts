@@ -41,9 +41,12 @@ export async function runScenario(scenario: string | Scenario | ScenarioInput, o
   if (typeof client !== 'function' && (typeof client !== 'string' || client === '')) {
     throw new HarnessError('USAGE', `runScenario: options.client must be the client's createClient(env) function or the path of a module exporting it, got ${client === undefined ? 'nothing' : typeof client}`);
   }
+  if (typeof client === 'function' && options.exportName !== undefined) {
+    throw new HarnessError('USAGE', 'runScenario: exportName names an export of a module file; with a createClient function there is no module to look into, so leave it out');
+  }
   const driver =
     typeof client === 'function'
-      ? moduleDriver({ createClient: client, fakeTime: options.fakeTime, ...(options.exportName === undefined ? {} : { exportName: options.exportName as never }) })
+      ? moduleDriver({ createClient: client, fakeTime: options.fakeTime })
       : moduleDriver({ file: client, exportName: options.exportName, fakeTime: options.fakeTime });
   const resolved = typeof scenario === 'string' ? await findScenario(scenario, options.folder) : toScenario(scenario);
   return runOneScenario(resolved, { driver, onServer: options.onServer });

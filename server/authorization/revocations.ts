@@ -1,6 +1,13 @@
 /** revoked: withdrawn by the server; expired: made to expire early (a fault). */
 export type RevocationReason = 'revoked' | 'expired';
 
+/** A revocation as it happened, for whoever shows it (the dashboard's token timeline). */
+export type Revocation =
+  /** One token, by jti. */
+  | { jti: string; time: number; reason: RevocationReason }
+  /** Every token of the client issued before `time`. */
+  | { clientId: string; time: number; reason: 'revoked' };
+
 /**
  * Revoked tokens, remembered until they would have expired anyway (virtual time), so memory is
  * bounded by the number of live revoked tokens, not by the number ever issued. Revoking every
@@ -12,6 +19,7 @@ export class Revocations {
   #clientCutoff = new Map<string, number>();
   /** Per client, the tokens issued in the latest second it was issued any. */
   #lastSecond = new Map<string, { second: number; tokens: { jti: string; exp: number }[] }>();
+  #listeners = new Set<(revocation: Revocation) => void>();
 
   /** Called for every token issued, so a client-wide revocation can be exact within a second. */
   noteIssued(clientId: string, jti: string, iat: number, exp: number): void {
@@ -20,16 +28,29 @@ export class Revocations {
     else this.#lastSecond.set(clientId, { second: iat, tokens: [{ jti, exp }] });
   }
 
+  /** Revokes one token; listeners hear of it unless it was already revoked for the same reason. */
   revokeJti(jti: string, exp: number, now: number, reason: RevocationReason = 'revoked'): void {
-    this.#prune(now);
-    this.#byJti.set(jti, { exp, reason });
+    // A fault rule revokes the token of every request it matches: the same token again and again.
+    const unchanged = this.#byJti.get(jti)?.reason === reason;
+    this.#storeJti(jti, exp, now, reason);
+    if (!unchanged) this.#notify({ jti, time: now, reason });
   }
 
   /** Revokes every token issued to the client so far; tokens issued afterwards are valid. */
   revokeClient(clientId: string, now: number): void {
     this.#clientCutoff.set(clientId, now);
     const recent = this.#lastSecond.get(clientId);
-    if (recent && recent.second >= now) for (const { jti, exp } of recent.tokens) this.revokeJti(jti, exp, now);
+    if (recent && recent.second >= now) for (const { jti, exp } of recent.tokens) this.#storeJti(jti, exp, now, 'revoked');
+    this.#notify({ clientId, time: now, reason: 'revoked' });
+  }
+
+  /**
+   * Calls the listener after every revocation, whoever made it (control API, in-process
+   * `revoke()`, the RFC 7009 endpoint, a fault). Returns an unsubscribe function.
+   */
+  onRevoke(listener: (revocation: Revocation) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Why the token no longer counts, or undefined when it still does. */
@@ -40,6 +61,21 @@ export class Revocations {
     }
     const cutoff = typeof token.client_id === 'string' ? this.#clientCutoff.get(token.client_id) : undefined;
     return cutoff !== undefined && typeof token.iat === 'number' && token.iat < cutoff ? 'revoked' : undefined;
+  }
+
+  #storeJti(jti: string, exp: number, now: number, reason: RevocationReason): void {
+    this.#prune(now);
+    this.#byJti.set(jti, { exp, reason });
+  }
+
+  #notify(revocation: Revocation): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(revocation);
+      } catch {
+        // Whoever is watching must not undo or fail the revocation itself.
+      }
+    }
   }
 
   #prune(now: number): void {

@@ -16,11 +16,13 @@ import { dashboardRoutes } from '../dashboard/dashboard-routes.ts';
 
 export const CONTROL_PREFIX = '/_understudy';
 
-type Handler = (ctx: HttpContext, params: string[]) => Promise<unknown> | unknown;
-interface Route {
+/** One route of the control API: its method, its path below /_understudy, and what answers. */
+export interface ControlRoute {
   method: string;
+  /** Matched against the path below /_understudy; capture groups become `params`, decoded. */
   pattern: RegExp;
-  handler: Handler;
+  /** Returns the JSON body, or undefined after setting the response itself. */
+  handler: (ctx: HttpContext, params: string[]) => Promise<unknown> | unknown;
 }
 
 /**
@@ -32,10 +34,11 @@ export function controlApi(server: ServerContext) {
   const limit = server.config.server.maxBodyBytes;
   const body = (ctx: HttpContext) => readJsonObject(ctx, limit);
   const clock = server.clock;
-  // Tells open dashboards about changes made here, which the journal does not record.
-  const feed = new DashboardFeed(clock);
+  // One per server (the app builds its control API once): it hears revocations, journal clears
+  // and fault changes from where they are made, in process or through this API.
+  const feed = new DashboardFeed({ revocations: server.revocations, journal: server.journal, faults: server.faults.engine });
 
-  const routes: Route[] = [
+  const routes: ControlRoute[] = [
     ...dashboardRoutes({ journal: server.journal, clock, faults: server.faults.engine, keys: server.keys, feed }),
     { method: 'GET', pattern: /^\/clock$/, handler: () => clock.state() },
     {
@@ -178,7 +181,8 @@ export function controlApi(server: ServerContext) {
       }
       const params = (found.match as RegExpExecArray).slice(1).map(decodeURIComponent);
       const result = await found.route.handler(ctx, params);
-      if (ctx.method !== 'GET') feed.noteControlChange(ctx.method, path, result);
+      // Keys and clients announce nothing themselves: a page re-reads after any change made here.
+      if (ctx.method !== 'GET') feed.noteChange();
       ctx.set('cache-control', 'no-store');
       if (result !== undefined) ctx.body = result;
     } catch (error) {

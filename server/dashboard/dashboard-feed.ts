@@ -1,4 +1,6 @@
-import type { Clock } from '../clock.ts';
+import type { Revocation, Revocations } from '../authorization/revocations.ts';
+import type { FaultEngine } from '../faults/fault-engine.ts';
+import type { Journal } from '../journal/journal.ts';
 
 /** A server-side revocation the dashboard should draw on the token timeline. */
 export interface RevocationNote {
@@ -10,30 +12,39 @@ export interface RevocationNote {
   clientId?: string;
 }
 
-/** What the control API tells open dashboards about a change it made. */
+/** What the feed tells open dashboards. */
 export type FeedEvent =
-  /** A token or a client's tokens were revoked (POST /_understudy/tokens/revoke). */
+  /** A token or a client's tokens were revoked. */
   | { kind: 'revoked'; note: RevocationNote }
-  /** The journal was emptied (DELETE /_understudy/journal). */
+  /** The journal was emptied. */
   | { kind: 'cleared' }
   /** Something else may have changed (faults, keys, clients): re-read and send what differs. */
   | { kind: 'changed' };
+
+/** The parts of a server whose changes the feed relays, each announcing its own. */
+export interface DashboardFeedSources {
+  revocations: Pick<Revocations, 'onRevoke'>;
+  journal: Pick<Journal, 'onClear'>;
+  faults: Pick<FaultEngine, 'onChange'>;
+}
 
 /** Revocations kept for the snapshot a newly connected page receives. */
 const REMEMBERED_REVOCATIONS = 200;
 
 /**
- * The control API's side channel to open dashboards: changes that leave no journal entry
- * (control calls are not journaled) and that the engines do not announce themselves, such as a
- * revocation, which only `Revocations` knows and which it does not publish. One per server.
+ * Open dashboards' news of changes that leave no journal entry: revocations, journal clears and
+ * fault rules added or removed, heard from the parts that make them, so a change made in process
+ * (`server.revoke()`, `journal.clear()`, `faults.add()`) shows as soon as one made over HTTP.
+ * One per server, for the server's lifetime.
  */
 export class DashboardFeed {
-  #clock: Clock;
   #listeners = new Set<(event: FeedEvent) => void>();
   #revocations: RevocationNote[] = [];
 
-  constructor(clock: Clock) {
-    this.#clock = clock;
+  constructor(sources: DashboardFeedSources) {
+    sources.revocations.onRevoke((revocation) => this.#noteRevocation(revocation));
+    sources.journal.onClear(() => this.#emit({ kind: 'cleared' }));
+    sources.faults.onChange(() => this.noteChange());
   }
 
   /** Calls the listener for every change from now on. Returns an unsubscribe function. */
@@ -47,31 +58,26 @@ export class DashboardFeed {
     return this.#listeners.size;
   }
 
-  /** The latest revocations made through the control API, oldest first. */
+  /** The latest revocations, oldest first. */
   revocations(): readonly RevocationNote[] {
     return this.#revocations;
   }
 
   /**
-   * Called by the control API after a state-changing call succeeded, with the route's path
-   * (below /_understudy) and its answer.
+   * Something changed that announces nothing itself (a key rotated or removed, a client updated):
+   * open dashboards re-read the state and send what differs.
    */
-  noteControlChange(method: string, path: string, result: unknown): void {
-    if (method === 'POST' && path === '/tokens/revoke') {
-      const revoked = (result as { revoked?: { jti?: unknown; clientId?: unknown } } | undefined)?.revoked;
-      const note: RevocationNote = { time: this.#clock.nowMs() / 1000 };
-      if (typeof revoked?.jti === 'string') note.jti = revoked.jti;
-      if (typeof revoked?.clientId === 'string') note.clientId = revoked.clientId;
-      this.#revocations.push(note);
-      if (this.#revocations.length > REMEMBERED_REVOCATIONS) this.#revocations.shift();
-      this.#emit({ kind: 'revoked', note });
-      return;
-    }
-    if (method === 'DELETE' && path === '/journal') {
-      this.#emit({ kind: 'cleared' });
-      return;
-    }
+  noteChange(): void {
     this.#emit({ kind: 'changed' });
+  }
+
+  #noteRevocation(revocation: Revocation): void {
+    // A token a fault made expire early is drawn as expired, from the journal's 401, not as revoked.
+    if (revocation.reason !== 'revoked') return;
+    const note: RevocationNote = 'jti' in revocation ? { time: revocation.time, jti: revocation.jti } : { time: revocation.time, clientId: revocation.clientId };
+    this.#revocations.push(note);
+    if (this.#revocations.length > REMEMBERED_REVOCATIONS) this.#revocations.shift();
+    this.#emit({ kind: 'revoked', note });
   }
 
   #emit(event: FeedEvent): void {
@@ -79,7 +85,7 @@ export class DashboardFeed {
       try {
         listener(event);
       } catch {
-        // A broken dashboard connection must not fail the control call that changed the state.
+        // A broken dashboard connection must not fail the change that caused the event.
       }
     }
   }

@@ -1,14 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { HttpContext } from '../http/types.ts';
+import type { ControlRoute } from '../control/control-api.ts';
 import { Problem } from '../control/problem.ts';
 import { openEventStream, type EventStreamOptions, type EventStreamSource } from './event-stream.ts';
-
-/** A control API route, as the control API's router takes it. */
-export interface DashboardRoute {
-  method: string;
-  pattern: RegExp;
-  handler: (ctx: HttpContext, params: string[]) => Promise<unknown> | unknown;
-}
 
 /**
  * The page, its two assets, and nothing else: a fixed list, so a path can never name another
@@ -40,7 +34,7 @@ export const DASHBOARD_CSP = [
  * `GET /_understudy/` serves the page, `GET /_understudy/assets/{name}` its script and style,
  * `GET /_understudy/events` the server-sent events it draws from.
  */
-export function dashboardRoutes(source: EventStreamSource, options: EventStreamOptions = {}): DashboardRoute[] {
+export function dashboardRoutes(source: EventStreamSource, options: EventStreamOptions = {}): ControlRoute[] {
   return [
     { method: 'GET', pattern: /^\/$/, handler: (ctx) => serveAsset(ctx, 'index.html') },
     { method: 'GET', pattern: /^\/assets\/([^/]+)$/, handler: (ctx, [name]) => serveAsset(ctx, name as string) },

@@ -42,9 +42,13 @@ export function applyFaults(server: ServerContext) {
       switch (action.type) {
         case 'delay': {
           const ms = action.ms + (action.jitterMs ?? 0) * draw;
-          note(rule, `delayed ${Math.round(ms)}ms`);
+          const waitStarted = performance.now();
           const outcome = await waitUnlessInterrupted(ms, ctx.req.socket, server.faults.stopped);
-          if (outcome === 'elapsed') break;
+          if (outcome === 'elapsed') {
+            note(rule, `delayed ${Math.round(ms)}ms`);
+            break;
+          }
+          note(rule, `delay of ${Math.round(ms)}ms cut short after ${Math.round(performance.now() - waitStarted)}ms (${outcome === 'abandoned' ? 'the client hung up' : 'the server stopped'})`);
           ctx.state.entry.reason = outcome === 'abandoned' ? 'the client gave up waiting' : 'the server stopped during the delay';
           dropConnection(ctx, outcome === 'abandoned' ? 'abandoned' : 'reset');
           return;

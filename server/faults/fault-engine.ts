@@ -53,6 +53,7 @@ export class FaultEngine {
   #nextId = 1;
   #clock: Clock;
   #removalListeners = new Set<(id: string) => void>();
+  #changeListeners = new Set<() => void>();
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -65,6 +66,7 @@ export class FaultEngine {
   add(input: unknown): FaultRule {
     const rule = this.compile(input);
     this.#install(rule);
+    this.#changed();
     return rule;
   }
 
@@ -87,6 +89,7 @@ export class FaultEngine {
       }
     });
     for (const rule of rules) this.#install(rule);
+    if (rules.length > 0) this.#changed();
     return rules;
   }
 
@@ -170,6 +173,7 @@ export class FaultEngine {
     const existed = this.#rules.delete(id);
     if (existed) this.#indexEndpoints();
     if (existed) for (const listener of this.#removalListeners) listener(id);
+    if (existed) this.#changed();
     return existed;
   }
 
@@ -195,6 +199,25 @@ export class FaultEngine {
   onRemove(listener: (id: string) => void): () => void {
     this.#removalListeners.add(listener);
     return () => this.#removalListeners.delete(listener);
+  }
+
+  /**
+   * Called after rules were added or removed (not when a rule's counters move: requests do that,
+   * and each leaves a journal entry). Returns an unsubscribe function.
+   */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener();
+      } catch {
+        // Whoever is watching must not fail the change itself.
+      }
+    }
   }
 
   /** Rules whose static conditions (endpoint, client, path...) the request meets, without counting it. */

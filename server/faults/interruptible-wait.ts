@@ -14,12 +14,14 @@ export async function waitUnlessInterrupted(ms: number, socket: Socket, stopped:
   if (socket.destroyed) return 'abandoned';
   const interrupted = new AbortController();
   let outcome: WaitOutcome = 'elapsed';
+  // The first cause wins: stopping the server also closes its sockets, and that close is not
+  // the client hanging up.
   const onClose = () => {
-    outcome = 'abandoned';
+    if (outcome === 'elapsed') outcome = 'abandoned';
     interrupted.abort();
   };
   const onStop = () => {
-    outcome = 'stopped';
+    if (outcome === 'elapsed') outcome = 'stopped';
     interrupted.abort();
   };
   socket.once('close', onClose);

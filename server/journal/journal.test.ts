@@ -418,6 +418,19 @@ describe('Journal.close with requests in flight', () => {
     expect(memory.isClosed()).toBe(true);
   });
 
+  it('a second close() while draining returns the same promise, and both end when the entry is recorded', async () => {
+    const memory = memorySink();
+    const journal = new Journal({ capacity: 10, sinks: [memory.sink] });
+    const done = journal.begin();
+    const first = journal.close();
+    const second = journal.close();
+    expect(second).toBe(first);
+    journal.record(entry);
+    done();
+    await Promise.all([first, second]);
+    expect(memory.written).toEqual([1]);
+  });
+
   it('gives up waiting after drainMs; a late entry stays in memory and never reaches a closed sink', async () => {
     const memory = memorySink();
     const journal = new Journal({ capacity: 10, sinks: [memory.sink] });

@@ -32,9 +32,11 @@ export class Journal {
   #seq = 0;
   #sinks: JournalSink[];
   #listeners = new Set<(entry: JournalEntry) => void>();
+  #clearListeners = new Set<() => void>();
   #inFlight = 0;
   #idle: (() => void) | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(options: JournalOptions) {
     if (!Number.isInteger(options.capacity) || options.capacity < 1) {
@@ -102,6 +104,19 @@ export class Journal {
     this.#start = 0;
     this.#size = 0;
     this.#dropped = 0;
+    for (const listener of this.#clearListeners) {
+      try {
+        listener();
+      } catch {
+        // A broken watcher (a dashboard connection) must not fail the reset of a test fixture.
+      }
+    }
+  }
+
+  /** Calls the listener every time the journal is cleared. Returns an unsubscribe function. */
+  onClear(listener: () => void): () => void {
+    this.#clearListeners.add(listener);
+    return () => this.#clearListeners.delete(listener);
   }
 
   /** Calls the listener for every entry recorded from now on. Returns an unsubscribe function. */
@@ -133,23 +148,27 @@ export class Journal {
 
   /**
    * Waits for the requests in flight to be recorded (at most `drainMs`), then flushes and closes
-   * the sinks. Entries recorded later stay in memory only.
+   * the sinks. Entries recorded later stay in memory only. Calling it again returns the same
+   * promise.
    */
-  async close(drainMs = 5_000): Promise<void> {
-    if (this.#inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, drainMs);
-        timer.unref?.();
-        this.#idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#idle = undefined;
-    }
-    this.#closed = true;
-    await Promise.all(this.#sinks.map((sink) => sink.close()));
-    this.#listeners.clear();
+  close(drainMs = 5_000): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#inFlight > 0) {
+        // Not unref'd: the caller awaits this, and the process must not exit halfway through.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, drainMs);
+          this.#idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#idle = undefined;
+      }
+      this.#closed = true;
+      await Promise.all(this.#sinks.map((sink) => sink.close()));
+      this.#listeners.clear();
+    })();
+    return this.#closing;
   }
 }
 

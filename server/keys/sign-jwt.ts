@@ -15,6 +15,9 @@ function cryptoKeyOf(key: SigningKey): Promise<webcrypto.CryptoKey> {
   if (!cryptoKey) {
     cryptoKey = webcrypto.subtle.importKey('pkcs8', key.privateKey.export({ format: 'der', type: 'pkcs8' }), ALGORITHMS[key.alg].import, false, ['sign']);
     cryptoKeys.set(key, cryptoKey);
+    // A failed import (OpenSSL's error queue left dirty by another library, say) must not fail
+    // every later token of this key: the next request imports again.
+    cryptoKey.catch(() => cryptoKeys.delete(key));
   }
   return cryptoKey;
 }

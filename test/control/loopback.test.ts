@@ -2,6 +2,7 @@
  * The control API's guard, as a unit: a test cannot easily connect from a non-loopback address,
  * so guardControl() is called with a fake Koa context.
  */
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { guardControl, isLoopback } from '../../server/control/loopback.ts';
 import { Problem } from '../../server/control/problem.ts';
@@ -10,11 +11,12 @@ import { start } from '../api/support/harness.ts';
 
 const ADMIN_TOKEN = 'a-long-admin-token-0123456789';
 
-/** The parts of a Koa context guardControl reads: the socket's remote address and headers. */
-function fakeCtx(remoteAddress: string | undefined, headers: Record<string, string> = {}): HttpContext {
+/** The parts of a Koa context guardControl reads: the socket's addresses, the method and headers. */
+function fakeCtx(remoteAddress: string | undefined, headers: Record<string, string> = {}, method = 'GET', localAddress = '127.0.0.1'): HttpContext {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   return {
-    req: { socket: { remoteAddress }, headers: lower },
+    req: { socket: { remoteAddress, localAddress }, headers: lower },
+    method,
     headers: lower,
     get: (name: string) => lower[name.toLowerCase()] ?? '',
   } as unknown as HttpContext;
@@ -87,7 +89,54 @@ describe('guardControl', () => {
   });
 });
 
+describe('guardControl against browser attacks on a loopback server', () => {
+  it.each(['127.0.0.1:9400', 'localhost:9400', 'LOCALHOST', 'dash.localhost:9400', '[::1]:9400', '127.0.0.1'])('accepts Host %s', (host) => {
+    expect(() => guardControl(fakeCtx('127.0.0.1', { host }, 'POST'), undefined)).not.toThrow();
+  });
+
+  it('accepts the address the client connected to as Host (a server bound to a LAN address, called from itself)', () => {
+    expect(() => guardControl(fakeCtx('127.0.0.1', { host: '192.168.1.20:9400' }, 'GET', '::ffff:192.168.1.20'), undefined)).not.toThrow();
+  });
+
+  it('refuses a foreign Host (DNS rebinding: evil.example resolved to 127.0.0.1) with 403 naming the Host', () => {
+    const problem = problemOf(() => guardControl(fakeCtx('127.0.0.1', { host: 'evil.example:9400' }), undefined));
+    expect(problem.status).toBe(403);
+    expect(problem.message).toContain('evil.example:9400');
+    expect(problem.message).toMatch(/DNS rebinding/);
+  });
+
+  it('refuses a state-changing request from another origin (cross-site form or no-cors fetch)', () => {
+    const problem = problemOf(() => guardControl(fakeCtx('127.0.0.1', { host: '127.0.0.1:9400', origin: 'https://evil.example' }, 'POST'), undefined));
+    expect(problem.status).toBe(403);
+    expect(problem.message).toContain('https://evil.example');
+    expect(problemOf(() => guardControl(fakeCtx('127.0.0.1', { host: '127.0.0.1:9400', origin: 'null' }, 'DELETE'), undefined)).status).toBe(403);
+  });
+
+  it('lets the dashboard (same origin), reads from anywhere on the machine, and non-browser clients (no Origin) through', () => {
+    expect(() => guardControl(fakeCtx('127.0.0.1', { host: '127.0.0.1:9400', origin: 'http://127.0.0.1:9400' }, 'POST'), undefined)).not.toThrow();
+    expect(() => guardControl(fakeCtx('127.0.0.1', { host: '127.0.0.1:9400', origin: 'https://evil.example' }, 'GET'), undefined)).not.toThrow();
+    expect(() => guardControl(fakeCtx('127.0.0.1', { host: '127.0.0.1:9400' }, 'POST'), undefined)).not.toThrow();
+  });
+});
+
 describe('the guard in the running server', () => {
+  it('answers a rebinding page with 403 and a cross-site POST with 403, over HTTP', async () => {
+    const h = await start();
+    // fetch always sends the URL's host; node:http sends the Host a rebinding page's request has.
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      request(`${h.url}/_understudy/clock`, { headers: { host: 'evil.example' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(rebinding).toBe(403);
+    const crossSite = await fetch(`${h.url}/_understudy/keys/rotate`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    expect((await h.control('GET', '/keys')).body).toMatchObject({ signing: 'SIGNING_KEY' });
+  });
+
   it('a loopback caller needs no admin token even when one is configured', async () => {
     const h = await start({ control: { adminToken: ADMIN_TOKEN } });
     expect((await h.control('GET', '/clock')).status).toBe(200);

@@ -48,20 +48,6 @@ function control(server: UnderstudyServer, method: string, path: string, body?: 
   });
 }
 
-/** Polls until `check` passes (the server sees a closed connection a moment after the client). */
-async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
 describe('GET /_understudy/ (the page)', () => {
   it.each(['/_understudy', '/_understudy/'])('%s serves the HTML page, never cached, under a strict CSP', async (path) => {
     const server = await start();
@@ -161,12 +147,36 @@ describe('GET /_understudy/events', () => {
     expect(await reader.nextNamed('cleared')).toEqual({});
   });
 
+  it('sends revocations, journal clears and fault changes made in process, not only through the control API', async () => {
+    const server = await start();
+    const { reader } = await connect(server);
+    await reader.nextNamed('snapshot');
+    server.revoke({ jti: 'in-process-jti' });
+    expect(await reader.nextNamed('revoked')).toEqual({ jti: 'in-process-jti', time: expect.any(Number) });
+    server.revoke({ clientId: 'demo-client' });
+    expect(await reader.nextNamed('revoked')).toMatchObject({ clientId: 'demo-client' });
+    server.journal.clear();
+    expect(await reader.nextNamed('cleared')).toEqual({});
+    const rule = server.faults.add({ preset: 'token.temporarily_unavailable' });
+    expect((await reader.nextNamed<{ faults: { id: string }[] }>('faults')).faults.map((f) => f.id)).toEqual([rule.id]);
+    server.faults.remove(rule.id);
+    expect(await reader.nextNamed('faults')).toEqual({ faults: [] });
+  });
+
   it('a newly connected page gets the revocations made before it connected', async () => {
     const server = await start();
     await control(server, 'POST', '/tokens/revoke', { clientId: 'demo-client' });
     const { reader } = await connect(server);
     const snapshot = await reader.nextNamed<DashboardSnapshot>('snapshot');
     expect(snapshot.revocations).toEqual([{ time: expect.any(Number), clientId: 'demo-client' }]);
+  });
+
+  it('a newly connected page gets the revocations made in process before it connected', async () => {
+    const server = await start();
+    server.revoke({ jti: 'early-jti' });
+    const { reader } = await connect(server);
+    const snapshot = await reader.nextNamed<DashboardSnapshot>('snapshot');
+    expect(snapshot.revocations).toEqual([{ time: expect.any(Number), jti: 'early-jti' }]);
   });
 
   it('unsubscribes from the journal and the clock when the client disconnects', async () => {
@@ -189,7 +199,8 @@ describe('GET /_understudy/events', () => {
     await reader.nextNamed('snapshot');
     expect(unsubscribed).toEqual([]);
     abort.abort();
-    await eventually(() => expect(unsubscribed.sort()).toEqual(['onChange', 'subscribe']));
+    // The server sees the closed connection a moment after the client.
+    await vi.waitFor(() => expect(unsubscribed.sort()).toEqual(['onChange', 'subscribe']), { timeout: 10_000, interval: 20 });
     // The journal and the clock go on as before.
     expect((await token(server)).status).toBe(200);
     expect((await control(server, 'POST', '/clock/advance', { seconds: 1 })).status).toBe(200);

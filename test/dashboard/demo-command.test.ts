@@ -36,6 +36,16 @@ describe('understudy demo', () => {
     expect(cli.stderr()).toContain('SIGINT received, stopping');
   });
 
+  it.each(['0.0.0.0', 'demo.example.test'])('refuses the non-loopback --host %s (exit 2), and says to use serve with control.adminToken', async (host) => {
+    const result = await runCli(['demo', '--host', host, '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`--host ${host}: the demo only listens on loopback`);
+    expect(result.stderr).toContain('EventSource cannot send an Authorization header');
+    expect(result.stderr).toContain(`understudy serve --host ${host}`);
+    expect(result.stderr).toContain('control.adminToken');
+  });
+
   it('refuses --exit without --once (exit 2)', async () => {
     const result = await runCli(['demo', '--exit']);
     expect(result.code).toBe(2);

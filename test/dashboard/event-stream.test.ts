@@ -4,6 +4,7 @@
  * never disturbs the journal or the clock.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Revocations } from '../../server/authorization/revocations.ts';
 import { createClock } from '../../server/clock.ts';
 import { DashboardFeed } from '../../server/dashboard/dashboard-feed.ts';
 import { openEventStream, type EventStreamOptions, type EventStreamSource } from '../../server/dashboard/event-stream.ts';
@@ -16,10 +17,14 @@ function entry(path = '/oauth2/v1/token'): JournalEntryInput {
   return { time: 1000, realTime: new Date(0).toISOString(), endpoint: 'token', method: 'POST', path, status: 200, durationMs: 1, requestHeaders: [], decision: 'issued', reason: 'test' };
 }
 
-function source(): EventStreamSource & { keyRing: { current: { kid: string } } } {
+function source(): EventStreamSource & { keyRing: { current: { kid: string } }; revocations: Revocations } {
   const clock = createClock({ start: 1000, frozen: true });
   const keyRing = { current: { kid: 'key-1' } };
-  return { journal: new Journal({ capacity: 1000 }), clock, faults: new FaultEngine(clock), keys: keyRing as unknown as KeyRing, feed: new DashboardFeed(clock), keyRing };
+  const journal = new Journal({ capacity: 1000 });
+  const faults = new FaultEngine(clock);
+  const revocations = new Revocations();
+  const feed = new DashboardFeed({ revocations, journal, faults });
+  return { journal, clock, faults, keys: keyRing as unknown as KeyRing, feed, keyRing, revocations };
 }
 
 /** Opens a stream and collects what it writes, parsed into events. */
@@ -71,11 +76,10 @@ describe('openEventStream', () => {
     src.journal.record(entry());
     src.clock.advance(60);
     src.faults.add({ preset: 'token.temporarily_unavailable' });
-    src.feed.noteControlChange('POST', '/faults', {});
     src.keyRing.current.kid = 'key-2';
-    src.feed.noteControlChange('POST', '/keys/rotate', {});
-    src.feed.noteControlChange('POST', '/tokens/revoke', { revoked: { jti: 'abc' } });
-    src.feed.noteControlChange('DELETE', '/journal', undefined);
+    src.feed.noteChange();
+    src.revocations.revokeJti('abc', Number.POSITIVE_INFINITY, src.clock.nowSeconds());
+    src.journal.clear();
     await flush();
     expect(named('entry').map((e) => e.seq)).toEqual([1]);
     expect(named('clock')).toEqual([{ now: 1060, offset: expect.any(Number), frozen: true }]);
@@ -91,7 +95,7 @@ describe('openEventStream', () => {
     src.faults.add({ preset: 'token.temporarily_unavailable' });
     const { stream, named } = open(src);
     src.journal.record(entry());
-    src.feed.noteControlChange('POST', '/clients', {});
+    src.feed.noteChange();
     src.faults.decide({ endpoint: 'token' } as never);
     src.journal.record(entry());
     await flush();

@@ -118,6 +118,24 @@ describe('playStory', () => {
     }
   });
 
+  it('an abort during a pause stops at once, with the signal\'s reason', async () => {
+    const server = await startServer();
+    try {
+      const cast = await createDemoCast(server.urls);
+      const abort = new AbortController();
+      server.journal.subscribe((entry) => {
+        if (entry.endpoint === 'api') abort.abort(new Error('stopped mid-pause'));
+      });
+      // A minute per pause: without the signal the test would time out.
+      const started = Date.now();
+      await expect(playStory({ cast, pauseMs: 60_000, signal: abort.signal })).rejects.toThrow('stopped mid-pause');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(server.journal.entries().filter((e) => e.endpoint === 'api')).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('fails with a DemoError naming the client when it has no token to revoke', async () => {
     const server = await startServer({ config: { resources: [{ name: 'other', audience: 'https://other.test', scopes: ['read'] }] } });
     try {

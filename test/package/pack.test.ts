@@ -91,7 +91,7 @@ describe('npm pack -> npm install into an empty project', () => {
       import { createIdcsHandlers } from 'oauth-understudy/msw';
       const idcs = await createIdcsHandlers({ host: 'https://idcs-1234.identity.oraclecloud.com' });
       const msw = setupServer(...idcs.handlers);
-      msw.listen({ onUnhandledRequest: 'error' });
+      msw.listen({ onUnhandledFrame: 'error' });
       try {
         const response = await fetch('https://idcs-1234.identity.oraclecloud.com/oauth2/v1/token', {
           method: 'POST',
@@ -141,8 +141,18 @@ describe('npm pack -> npm install into an empty project', () => {
       const config = defineConfig({ profile: 'idcs' });
       export const start: () => Promise<UnderstudyServer> = () => createServer({ config, port: 0 });
       export const presets: string[] = Object.keys(PRESETS);
-      export const fixture: typeof useUnderstudy = useUnderstudy;
-      export const handlers: typeof createIdcsHandlers = createIdcsHandlers;
+      import { expect } from 'vitest';
+      // The matchers' types come with the entry point.
+      export function judged(fixture: ReturnType<typeof useUnderstudy>): void {
+        expect(fixture).toHaveRequestedTokens(1);
+        expect(fixture).not.toHaveUsedExpiredTokens();
+        // @ts-expect-error the count is a number or bounds
+        expect(fixture).toHaveRequestedTokens('one');
+      }
+      // @ts-expect-error resetBeforeEach is a boolean
+      useUnderstudy({ resetBeforeEach: 'yes' });
+      // @ts-expect-error host is required
+      void createIdcsHandlers({});
       // @ts-expect-error profile is a closed set
       defineConfig({ profile: 'keycloak' });
       `,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../../server/create-server.ts';
 import { createUnderstudy } from '../../../server/create-understudy.ts';
-import { createInMemoryTransport } from '../../../integrations/msw/index.ts';
+import { createInMemoryTransport } from '../../../integrations/msw/in-memory-transport.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -24,6 +24,10 @@ describe('module boundaries', () => {
     const importers = files.filter((file) => /from ['"]msw(\/[a-z]+)?['"]|import\(['"]msw/.test(readFileSync(join(file.startsWith('/') ? '' : ROOT, file), 'utf8')));
     expect(importers).toEqual([]);
     expect(readFileSync(join(ROOT, 'integrations/msw/create-idcs-handlers.ts'), 'utf8')).toMatch(/from 'msw'/);
+  });
+
+  it('exports only createIdcsHandlers (and its types) from oauth-understudy/msw', async () => {
+    expect(Object.keys(await import('../../../integrations/msw/index.ts'))).toEqual(['createIdcsHandlers']);
   });
 });
 

@@ -3,7 +3,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SIGNING_KEY_PEM } from '../../../server/keys/default-signing-key.ts';
-import { accessToken, API_HOST, EMPS_PATH, requestToken, useMsw } from './support.ts';
+import { accessToken, API_HOST, EMPS_PATH, requestToken, useMsw, WAIT } from './support.ts';
 
 const { use } = useMsw();
 
@@ -51,7 +51,7 @@ describe('createIdcsHandlers: faults', () => {
   ])('turns %s into a rejected fetch (a network error) and journals status 0', async (preset, transport) => {
     const idcs = await use({ faults: [{ preset }] });
     await expect(requestToken()).rejects.toThrow(TypeError);
-    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 0, transport }]));
+    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 0, transport }]), WAIT);
   });
 
   it('cuts the body of token.truncated: fetch resolves, reading the body fails', async () => {
@@ -60,25 +60,47 @@ describe('createIdcsHandlers: faults', () => {
     expect(response.status).toBe(200);
     expect(Number(response.headers.get('content-length'))).toBeGreaterThan(100);
     await expect(response.json()).rejects.toThrow(TypeError);
-    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 200, transport: 'truncated' }]));
+    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 200, transport: 'truncated' }]), WAIT);
   });
 
   it('holds token.hang until the client aborts, and journals it as abandoned', async () => {
     const idcs = await use({ faults: [{ preset: 'token.hang' }] });
     const controller = new AbortController();
     const pending = requestToken({ signal: controller.signal });
-    await vi.waitFor(() => expect(idcs.hungRequests()).toBe(1));
+    await vi.waitFor(() => expect(idcs.hungRequests()).toBe(1), WAIT);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 0, transport: 'abandoned' }]));
+    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 0, transport: 'abandoned' }]), WAIT);
     expect(idcs.hungRequests()).toBe(0);
+  });
+
+  it('journals a client that aborts during token.delay as abandoned', async () => {
+    const idcs = await use({ faults: [{ preset: 'token.delay', params: { ms: 5000 } }] });
+    const controller = new AbortController();
+    const pending = requestToken({ signal: controller.signal });
+    // `applied` counts as the delay begins.
+    await vi.waitFor(() => expect(idcs.faults.list()).toMatchObject([{ applied: 1 }]), WAIT);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await vi.waitFor(() => expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 0, transport: 'abandoned', reason: 'the client gave up waiting' }]), WAIT);
+  });
+
+  it('cuts token.delay short when the handlers close, and journals it as reset by the server', async () => {
+    const idcs = await use({ faults: [{ preset: 'token.delay', params: { ms: 5000 } }] });
+    const pending = requestToken();
+    await vi.waitFor(() => expect(idcs.faults.list()).toMatchObject([{ applied: 1 }]), WAIT);
+    const started = performance.now();
+    await idcs.close();
+    expect(performance.now() - started).toBeLessThan(4000);
+    await expect(pending).rejects.toThrow(TypeError);
+    expect(idcs.journal.entries()).toMatchObject([{ endpoint: 'token', status: 0, transport: 'reset', reason: 'the server stopped during the delay' }]);
   });
 
   it('lets a hung request through when its rule is removed', async () => {
     const idcs = await use();
     const rule = idcs.faults.add({ preset: 'token.hang' });
     const pending = requestToken();
-    await vi.waitFor(() => expect(idcs.hungRequests()).toBe(1));
+    await vi.waitFor(() => expect(idcs.hungRequests()).toBe(1), WAIT);
     idcs.faults.remove(rule.id);
     expect((await pending).status).toBe(200);
   });
@@ -86,7 +108,7 @@ describe('createIdcsHandlers: faults', () => {
   it('fails a hung request as a network error when the handlers close', async () => {
     const idcs = await use({ faults: [{ preset: 'token.hang' }] });
     const pending = requestToken();
-    await vi.waitFor(() => expect(idcs.hungRequests()).toBe(1));
+    await vi.waitFor(() => expect(idcs.hungRequests()).toBe(1), WAIT);
     await idcs.close();
     await expect(pending).rejects.toThrow(TypeError);
     expect(idcs.hungRequests()).toBe(0);

@@ -132,6 +132,16 @@ describe('createIdcsHandlers: the API on its own host', () => {
     ]);
   });
 
+  it('journals a misdirected request with the fields of any other journal entry', async () => {
+    const idcs = await use({ apiHost: API_HOST });
+    expect((await fetch(`${IDCS_HOST}/nowhere`)).status).toBe(404);
+    expect((await fetch(`${API_HOST}/oauth2/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(404);
+    const [understudy404, misdirected] = idcs.journal.entries();
+    expect(misdirected).toMatchObject({ reason: expect.stringMatching(/^misdirected: /), remoteAddress: understudy404?.remoteAddress, requestHeaders: expect.arrayContaining(['host', 'content-type']) });
+    expect(Object.keys(misdirected ?? {}).sort()).toEqual(Object.keys(understudy404 ?? {}).sort());
+    for (const [key, value] of Object.entries(understudy404 ?? {})) expect(typeof misdirected?.[key as keyof typeof misdirected], key).toBe(typeof value);
+  });
+
   it('does not expose the control API on the production host', async () => {
     const idcs = await use();
     const response = await fetch(`${IDCS_HOST}/_understudy/faults`, { method: 'POST', body: '{"preset":"token.reset"}' });
@@ -140,8 +150,8 @@ describe('createIdcsHandlers: the API on its own host', () => {
   });
 
   it('serves both faces when the API shares the identity host', async () => {
-    const dbg = await use({ apiHost: IDCS_HOST });
-    const token = await accessToken().catch((e) => { console.log('DBG', JSON.stringify(dbg.journal.entries())); throw e; });
+    await use({ apiHost: IDCS_HOST });
+    const token = await accessToken();
     expect((await fetch(`${IDCS_HOST}${EMPS_PATH}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 });

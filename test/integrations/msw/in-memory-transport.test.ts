@@ -2,7 +2,10 @@
 // port, and maps what a connection does (answers, resets, cuts, is abandoned) to what fetch sees.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInMemoryTransport, type InMemoryTransport } from '../../../integrations/msw/index.ts';
+import { createInMemoryTransport, type InMemoryTransport } from '../../../integrations/msw/in-memory-transport.ts';
+
+/** For vi.waitFor: its 1 s default is too short on a loaded 2-core machine. */
+const WAIT = { timeout: 10_000 } as const;
 
 let transport: InMemoryTransport | undefined;
 afterEach(() => transport?.close());
@@ -30,7 +33,7 @@ describe('createInMemoryTransport', () => {
     expect(response.statusText).toBe('Made');
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(await response.json()).toEqual({ ok: true });
-    await vi.waitFor(() => expect(t.openConnections).toBe(0));
+    await vi.waitFor(() => expect(t.openConnections).toBe(0), WAIT);
   });
 
   it('answers HEAD and 204 with a null body', async () => {
@@ -70,10 +73,26 @@ describe('createInMemoryTransport', () => {
     });
     const controller = new AbortController();
     const pending = t.send(new Request('http://h.test/', { signal: controller.signal }));
-    await vi.waitFor(() => expect(arrived).toHaveBeenCalled());
+    await vi.waitFor(() => expect(arrived).toHaveBeenCalled(), WAIT);
     controller.abort();
     expect((await pending).type).toBe('error');
-    await vi.waitFor(() => expect(closed).toHaveBeenCalled());
+    await vi.waitFor(() => expect(closed).toHaveBeenCalled(), WAIT);
+  });
+
+  it('closes the server side of the connection when the client cancels a body still arriving', async () => {
+    const closed = vi.fn();
+    const t = over((req, res) => {
+      req.socket.once('close', closed);
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"access_token":');
+    });
+    const response = await t.send(new Request('http://h.test/'));
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"access_token":');
+    expect(closed).not.toHaveBeenCalled();
+    await reader.cancel();
+    await vi.waitFor(() => expect(closed).toHaveBeenCalled(), WAIT);
+    expect(t.openConnections).toBe(0);
   });
 
   it('closes open connections on close() and refuses later requests with the fix', async () => {
@@ -84,7 +103,7 @@ describe('createInMemoryTransport', () => {
       req.socket.once('close', closed);
     });
     const pending = t.send(new Request('http://h.test/'));
-    await vi.waitFor(() => expect(arrived).toHaveBeenCalled());
+    await vi.waitFor(() => expect(arrived).toHaveBeenCalled(), WAIT);
     expect(t.openConnections).toBe(1);
     t.close();
     expect((await pending).type).toBe('error');

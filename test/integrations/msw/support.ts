@@ -11,6 +11,8 @@ export const API_HOST = 'https://myhcm.fa.us2.oraclecloud.com';
 export const TOKEN_URL = `${IDCS_HOST}/oauth2/v1/token`;
 export const JWKS_URL = `${IDCS_HOST}/admin/v1/SigningCert/jwk`;
 export const EMPS_PATH = '/hcmRestApi/resources/11.13.18.05/emps';
+/** For vi.waitFor: its 1 s default is too short on a loaded 2-core machine. */
+export const WAIT = { timeout: 10_000 } as const;
 export const DEMO = { id: 'demo-client', secret: 'demo-secret', scope: 'https://api.understudy.test:443urn:opc:resource:consumer::all' } as const;
 
 /**

@@ -82,7 +82,7 @@ describe('runScenario', () => {
       "runScenario: options.client must be the client's createClient(env) function or the path of a module exporting it, got number",
     );
     const withExportName = await rejection(runScenario('reuse-valid-token', { client: wellBehaved, exportName: 'makeClient' }));
-    expect(withExportName).toMatchObject({ code: 'USAGE', message: expect.stringContaining('with createClient there is no module to look into') });
+    expect(withExportName).toMatchObject({ code: 'USAGE', message: expect.stringContaining('with a createClient function there is no module to look into') });
   });
 
   it('refuses to judge anything but a ScenarioResult with toPassScenario', () => {
