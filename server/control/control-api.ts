@@ -36,7 +36,7 @@ export function controlApi(server: ServerContext) {
   const clock = server.clock;
   // One per server (the app builds its control API once): it hears revocations, journal clears
   // and fault changes from where they are made, in process or through this API.
-  const feed = new DashboardFeed({ revocations: server.revocations, journal: server.journal, faults: server.faults.engine });
+  const feed = new DashboardFeed({ revocations: server.revocations, journal: server.journal, faults: server.faults.engine, keys: server.keys });
 
   const routes: ControlRoute[] = [
     ...dashboardRoutes({ journal: server.journal, clock, faults: server.faults.engine, keys: server.keys, feed }),

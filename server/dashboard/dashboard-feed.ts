@@ -1,5 +1,6 @@
 import type { Revocation, Revocations } from '../authorization/revocations.ts';
 import type { FaultEngine } from '../faults/fault-engine.ts';
+import type { KeyRing } from '../keys/key-ring.ts';
 import type { Journal } from '../journal/journal.ts';
 
 /** A server-side revocation the dashboard should draw on the token timeline. */
@@ -26,6 +27,7 @@ export interface DashboardFeedSources {
   revocations: Pick<Revocations, 'onRevoke'>;
   journal: Pick<Journal, 'onClear'>;
   faults: Pick<FaultEngine, 'onChange'>;
+  keys: Pick<KeyRing, 'onChange'>;
 }
 
 /** Revocations kept for the snapshot a newly connected page receives. */
@@ -34,7 +36,7 @@ const REMEMBERED_REVOCATIONS = 200;
 /**
  * Open dashboards' news of changes that leave no journal entry: revocations, journal clears and
  * fault rules added or removed, heard from the parts that make them, so a change made in process
- * (`server.revoke()`, `journal.clear()`, `faults.add()`) shows as soon as one made over HTTP.
+ * (`server.revoke()`, `journal.clear()`, `faults.add()`, `keys.rotate()`) shows as soon as one made over HTTP.
  * One per server, for the server's lifetime.
  */
 export class DashboardFeed {
@@ -45,6 +47,7 @@ export class DashboardFeed {
     sources.revocations.onRevoke((revocation) => this.#noteRevocation(revocation));
     sources.journal.onClear(() => this.#emit({ kind: 'cleared' }));
     sources.faults.onChange(() => this.noteChange());
+    sources.keys.onChange(() => this.noteChange());
   }
 
   /** Calls the listener for every change from now on. Returns an unsubscribe function. */

@@ -50,6 +50,7 @@ export class KeyRing {
   #keys: SigningKey[];
   #generated: number;
   #now: () => number;
+  #changeListeners = new Set<() => void>();
 
   private constructor(profile: ProfileName, algorithm: SigningAlgorithm, keys: SigningKey[], now: () => number) {
     this.profile = profile;
@@ -126,7 +127,24 @@ export class KeyRing {
     if (options.grace !== undefined) previous.removeAt = now + options.grace;
     this.#keys = [key, ...this.#keys];
     this.#dropEnded();
+    this.#changed();
     return key;
+  }
+
+  /** Calls the listener after every rotation or removal. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener();
+      } catch {
+        // A watcher (an open dashboard) must never fail a rotation.
+      }
+    }
   }
 
   #dropEnded(): void {
@@ -141,7 +159,9 @@ export class KeyRing {
     if (kid === this.current.kid) return false;
     const before = this.#keys.length;
     this.#keys = this.#keys.filter((key) => key.kid !== kid);
-    return this.#keys.length !== before;
+    if (this.#keys.length === before) return false;
+    this.#changed();
+    return true;
   }
 }
 

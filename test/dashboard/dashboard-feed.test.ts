@@ -14,7 +14,7 @@ function feed() {
   const revocations = new Revocations();
   const journal = new Journal({ capacity: 10 });
   const faults = new FaultEngine(clock);
-  const dashboardFeed = new DashboardFeed({ revocations, journal, faults });
+  const dashboardFeed = new DashboardFeed({ revocations, journal, faults, keys: { onChange: () => () => true } });
   const events: FeedEvent[] = [];
   dashboardFeed.subscribe((event) => events.push(event));
   return { revocations, journal, faults, feed: dashboardFeed, events };

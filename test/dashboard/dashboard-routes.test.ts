@@ -147,7 +147,7 @@ describe('GET /_understudy/events', () => {
     expect(await reader.nextNamed('cleared')).toEqual({});
   });
 
-  it('sends revocations, journal clears and fault changes made in process, not only through the control API', async () => {
+  it('sends revocations, journal clears, fault changes and key rotations made in process, not only through the control API', async () => {
     const server = await start();
     const { reader } = await connect(server);
     await reader.nextNamed('snapshot');
@@ -161,6 +161,8 @@ describe('GET /_understudy/events', () => {
     expect((await reader.nextNamed<{ faults: { id: string }[] }>('faults')).faults.map((f) => f.id)).toEqual([rule.id]);
     server.faults.remove(rule.id);
     expect(await reader.nextNamed('faults')).toEqual({ faults: [] });
+    const key = await server.keys.rotate();
+    expect(await reader.nextNamed('keys')).toEqual({ signing: key.kid });
   });
 
   it('a newly connected page gets the revocations made before it connected', async () => {

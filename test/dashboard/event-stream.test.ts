@@ -23,7 +23,7 @@ function source(): EventStreamSource & { keyRing: { current: { kid: string } }; 
   const journal = new Journal({ capacity: 1000 });
   const faults = new FaultEngine(clock);
   const revocations = new Revocations();
-  const feed = new DashboardFeed({ revocations, journal, faults });
+  const feed = new DashboardFeed({ revocations, journal, faults, keys: { onChange: () => () => true } });
   return { journal, clock, faults, keys: keyRing as unknown as KeyRing, feed, keyRing, revocations };
 }
 
