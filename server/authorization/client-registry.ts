@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { ResolvedClient } from '../config/types.ts';
 
@@ -56,5 +56,6 @@ export function view(client: RegisteredClient): ClientView {
 }
 
 export function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  // The one-shot form: a Hash object per token request showed in the token endpoint's profile.
+  return hash('sha256', value, 'buffer');
 }

@@ -18,7 +18,14 @@ export function sendOAuthError(ctx: HttpContext, server: ServerContext, error: O
 export function sendJson(ctx: HttpContext, server: ServerContext, body: unknown, status = 200): void {
   ctx.status = status;
   ctx.set({ ...noStoreHeaders(), ...server.profile.responseHeaders(ctx.state.requestId) });
-  ctx.body = body;
+  if (typeof body === 'string') {
+    // Sent as is: revocation answers an empty 200 (RFC 7009 §2.2).
+    ctx.body = body;
+    return;
+  }
+  // Serialized here with its type set, so Koa does not look the type up per token response.
+  ctx.set('content-type', 'application/json; charset=utf-8');
+  ctx.body = JSON.stringify(body);
 }
 
 /** Runs an endpoint, turning a thrown OAuthError into its wire answer. */
