@@ -9,6 +9,11 @@ export type HarnessErrorCode =
   /** Options that do not fit together. */
   | 'USAGE';
 
+/**
+ * The error the harness throws when it cannot do what it was asked (a scenario file that does not
+ * validate, no scenario selected, a client that cannot start, options that clash); catch it and
+ * `switch (err.code)` instead of parsing the message.
+ */
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;
 

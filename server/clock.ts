@@ -9,24 +9,34 @@ export interface ClockState {
   now: number;
   /** Virtual minus real time, in seconds. */
   offset: number;
+  /** True while the clock stands still (after `freeze()`, until `resume()`). */
   frozen: boolean;
 }
 
+/**
+ * The virtual clock a server and its tokens read. Move it (`advance`, `set`) to make tokens
+ * expire or keys rotate without waiting; `freeze` it to keep `iat`/`exp` stable in assertions.
+ */
 export interface Clock {
   /** Virtual now in epoch milliseconds. */
   nowMs(): number;
   /** Virtual now in whole epoch seconds, as JWT `iat`/`exp` use. */
   nowSeconds(): number;
+  /** Moves virtual time forward (or back, when negative) by `seconds`; a frozen clock moves and stays frozen. */
   advance(seconds: number): ClockState;
   /** Jump to an instant (epoch seconds, or a Date). A frozen clock stays frozen there. */
   set(time: number | Date): ClockState;
+  /** Stops virtual time at its current instant until `resume()`. */
   freeze(): ClockState;
+  /** Lets a frozen clock run again from the instant it was frozen at (the offset absorbs the pause). */
   resume(): ClockState;
+  /** The current virtual time, offset and frozen flag, as the control API reports them. */
   state(): ClockState;
   /** Called after every change, with the new state. Returns an unsubscribe function. */
   onChange(listener: (state: ClockState) => void): () => void;
 }
 
+/** How `createClock()` starts: its real-time source, its starting instant and whether it starts frozen. */
 export interface ClockOptions {
   /** Source of real time in epoch milliseconds; defaults to `Date.now`. */
   realNow?: () => number;
@@ -36,6 +46,15 @@ export interface ClockOptions {
   frozen?: boolean;
 }
 
+/**
+ * Creates a virtual clock, e.g. to share one between `createServer({ clock })` and fake timers
+ * (`realNow: () => fakeNow()`), or to start a server at a fixed instant.
+ *
+ * @example
+ * const clock = createClock({ start: Date.parse('2030-01-01T00:00:00Z') / 1000, frozen: true });
+ * const server = await createServer({ port: 0, clock });
+ * clock.advance(3600); // an hour later for every token and validation, at once
+ */
 export function createClock(options: ClockOptions = {}): Clock {
   const realNow = options.realNow ?? Date.now;
   const startReal = realNow();

@@ -11,6 +11,7 @@ import type { FaultEngine } from './faults/fault-engine.ts';
 import type { Journal } from './journal/journal.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 
+/** What `createServer()` starts: the configuration (object and/or file), the address, and an optional shared clock and initial faults. */
 export interface CreateServerOptions {
   /** Configuration object (the file's shape). Sections it omits come from the embedded default. */
   config?: UnderstudyConfig;
@@ -28,14 +29,24 @@ export interface CreateServerOptions {
   faults?: unknown[];
 }
 
+/**
+ * A running understudy server, as `createServer()` returns it: its URLs to hand to the client
+ * under test, and the in-process handles (clock, journal, faults) a test uses to steer and judge it.
+ */
 export interface UnderstudyServer {
   /** Base URL, e.g. http://127.0.0.1:9400 */
   url: string;
+  /** Every URL a client needs (token, JWKS, discovery, API...), to put in its configuration. */
   urls: ServerUrls;
+  /** The configuration in effect, with every default filled in. */
   config: ResolvedConfig;
+  /** The virtual clock every token and validation reads; move it to make tokens expire. */
   clock: Clock;
+  /** Every request the server answered, for assertions. */
   journal: Journal;
+  /** The signing keys: the first signs, all of them verify and appear in the JWKS (rotate them here). */
   keys: KeyRing;
+  /** The registered OAuth clients, e.g. to deactivate one (`setActive`) while a test runs. */
   clients: ClientRegistry;
   /** The fault rules: add, list, remove (the in-process twin of /_understudy/faults). */
   faults: FaultEngine;

@@ -7,9 +7,11 @@ import { HarnessError } from '../errors.ts';
 import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from './driver.ts';
 import { environmentVariables } from './environment.ts';
 
+/** Which program `commandDriver()` runs to test a client written in any language, and where and with what environment. */
 export interface CommandDriverOptions {
   /** The command line, run by the shell, e.g. "node examples/clients/well-behaved.ts". */
   command: string;
+  /** Working directory of the command. Default: the current one. */
   cwd?: string;
   /** Extra environment (e.g. libfaketime's). */
   env?: Record<string, string>;

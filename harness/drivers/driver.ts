@@ -54,8 +54,11 @@ export interface ClientSession {
   readonly startFailure?: string;
 }
 
+/** How a client process ended, as `ClientSession.close()` reports it and `exitCode` expectations judge it. */
 export interface ClientExit {
+  /** Exit code; null when there is none (ended by a signal, never started, or a client the harness does not own, e.g. over HTTP). */
   code: number | null;
+  /** The signal that ended it, e.g. "SIGKILL". */
   signal?: string | null;
   /** The client had to be killed because it did not exit in time. */
   killed?: boolean;

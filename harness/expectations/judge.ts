@@ -15,9 +15,13 @@ export interface JudgeInput {
   exit?: ClientExit;
 }
 
+/** The verdict on one expectation of a scenario, with the explanation and journal lines a reader needs to see why. */
 export interface ExpectationResult {
+  /** What the expectation checks, e.g. "Retry-After respected". */
   name: string;
+  /** The contract rule it belongs to, e.g. "reuse". */
   rule: string;
+  /** `must`: a failure fails the scenario; `should`: reported only. */
   level: Level;
   verdict: 'pass' | 'fail';
   /** One or two sentences a newcomer understands. */

@@ -8,6 +8,7 @@ import type { ReportStream } from './report-stream.ts';
 /** The reporters `--reporter` names. */
 export const REPORTER_NAMES = ['pretty', 'json', 'junit'] as const;
 
+/** A built-in reporter name (`pretty`, `json`, `junit`), as `--reporter` and `createReporter()` accept. */
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
 export interface CreateReporterOptions {

@@ -1,9 +1,11 @@
 import type { ScenarioResult } from '../runner/run-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
+/** Scenario counts of a run by verdict, e.g. to decide a CI exit code (any `failed` or `errored` means the client broke the contract or could not be judged). */
 export interface RunSummary {
   passed: number;
   failed: number;
+  /** Scenarios with verdict `error`: they could not be judged. */
   errored: number;
   durationMs: number;
 }

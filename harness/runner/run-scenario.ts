@@ -9,6 +9,11 @@ import { describeEntry } from '../expectations/evidence.ts';
 import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 
+/**
+ * A scenario's outcome: `pass` when no `must` expectation failed (`should` failures are only
+ * reported), `fail` when one did, `error` when it could not be judged (the client would not start,
+ * a step broke, a timeout, no expectations).
+ */
 export type Verdict = 'pass' | 'fail' | 'error';
 
 /** The outcome of one scenario: a public contract through the JSON reporter. */
@@ -30,7 +35,9 @@ export interface ScenarioResult {
   journal: string[];
 }
 
+/** How `runScenario()` runs one scenario: the client to drive, and a hook to reach the scenario's server. */
 export interface RunScenarioOptions {
+  /** How the client under test is started and talked to (`commandDriver`, `moduleDriver`, `httpDriver`...). */
   driver: Driver;
   /** Hook: the server is up (e.g. the vitest integration exposes it). */
   onServer?: (server: UnderstudyServer) => void;

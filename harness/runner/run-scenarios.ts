@@ -21,7 +21,9 @@ function findPackageFolder(name: string): string {
   }
 }
 
+/** What `runScenarios()` runs: the client (driver), which scenarios (objects, or a folder filtered by names and tags), how many at once, and who reports. */
 export interface RunScenariosOptions {
+  /** How the client under test is started and talked to (`commandDriver`, `moduleDriver`, `httpDriver`...). */
   driver: Driver;
   /** Scenario objects to run (e.g. from defineScenario); when given, files are not read. */
   scenarios?: (Scenario | ScenarioInput)[];
@@ -33,6 +35,7 @@ export interface RunScenariosOptions {
   tags?: string[];
   /** Scenarios run at once, each on its own server. Default: 4. */
   parallel?: number;
+  /** Told of each scenario as the run goes (e.g. `createReporter('junit', { out })`); default: none. */
   reporters?: Reporter[];
 }
 

@@ -148,13 +148,20 @@ export const scenarioSchema = z
   })
   .strict();
 
+/** A scenario as a user writes it (file or `defineScenario()`): optional fields left out, defaults not yet applied. */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A validated scenario, as `loadScenarioFile()` / `validateScenario()` return it and reporters receive it: it always has a name (default: the file name). */
 export type Scenario = z.output<typeof scenarioSchema> & { name: string; file?: string };
+/** One step of a scenario's timeline: `work`, `advance`, `wait`, `fault`, `revoke`, `rotate-keys` or `expect` (a checkpoint). */
 export type Step = z.output<typeof stepSchema>;
+/** One check of a scenario (exactly one kind, e.g. `tokenRequests` or `retryAfterRespected`), with the rule and level it is reported under. */
 export type Expectation = z.output<typeof expectationSchema>;
+/** The name of a check an expectation can carry, e.g. `noExpiredTokenUse`. */
 export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
+/** How much an expectation counts: a failed `must` fails the scenario, a failed `should` is only reported. */
 export type Level = z.output<typeof levelSchema>;
 
+/** The scenario file's JSON Schema, for editors validating scenario YAML/JSON and for `understudy schema`. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

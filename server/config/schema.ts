@@ -169,8 +169,11 @@ export const configSchema = z
 /** The configuration as a user writes it: every field optional. */
 export type UnderstudyConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
+/** One OAuth client as the config's `clients` list declares it (id, secret or keys, grants, scopes), for typing a client built in code. */
 export type ClientConfig = z.input<typeof clientSchema>;
+/** One route of the mock protected API as the config's `api.routes` declares it: the path, the scopes and headers a call needs, and the answer. */
 export type ApiRouteConfig = z.input<typeof apiRouteSchema>;
+/** One protected resource as the config's `resources` list declares it: the audience tokens carry and the scopes it defines. */
 export type ResourceConfig = z.input<typeof resourceSchema>;
 
 /** The configuration file's JSON Schema, for editors and `understudy schema`. */

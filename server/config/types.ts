@@ -1,5 +1,6 @@
 /** The resolved configuration: every field populated. Everything after `resolveConfig()` reads only this. */
 
+/** Which authorization server to imitate: Oracle IDCS / OCI IAM (`idcs`) or a plain RFC 9068 JWT access-token server (`rfc9068`). */
 export type ProfileName = 'idcs' | 'rfc9068';
 export type SigningAlgorithm = 'RS256' | 'ES256';
 export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token';
@@ -48,6 +49,10 @@ export interface ResolvedKey {
   certificatePem?: string;
 }
 
+/**
+ * The configuration with every default applied, as `resolveConfig()` returns it and
+ * `server.config` exposes it: read it to learn what a server actually runs with.
+ */
 export interface ResolvedConfig {
   profile: ProfileName;
   /** Token `iss`; undefined = the server's own base URL (known once it listens). */

@@ -355,6 +355,7 @@ export const PRESETS: Record<string, PresetDefinition<z.ZodObject>> = {
 /** Gateway page of the firewall action. */
 export const GATEWAY_FORBIDDEN_PAGE = GATEWAY_403;
 
+/** Names of the built-in fault presets (e.g. `token.rate_limited`), to list or validate a `preset` before adding a rule. */
 export function presetNames(): string[] {
   return Object.keys(PRESETS);
 }

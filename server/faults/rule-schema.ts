@@ -143,8 +143,18 @@ export const ruleSchema = z
     message: 'give either "preset" (a name) or "action" (a full rule), not both and not neither',
   });
 
+/**
+ * A fault rule as a user writes it (config `faults`, `server.faults.add()`, POST
+ * /_understudy/faults, a scenario's `fault` step): a preset name with params, or a full rule.
+ *
+ * @example
+ * server.faults.add({ preset: 'token.rate_limited', params: { retryAfter: 30 } });
+ * server.faults.add({ match: { endpoint: 'api', nth: 1 }, action: { type: 'invalid_token' } });
+ */
 export type FaultRuleInput = z.input<typeof ruleSchema>;
+/** Which requests a fault rule applies to (endpoint, client, route, path, nth/times, virtual-time window, probability); every field given must match. */
 export type FaultMatch = z.output<typeof matchSchema>;
+/** What a fault rule does to a matched request, told apart by `type` (an OAuth error, a canned response, a delay or hang, a dropped connection...). */
 export type FaultAction = z.output<typeof actionSchema>;
 export type TimeSpec = z.output<typeof timeSpec>;
 
@@ -159,6 +169,7 @@ export interface FaultRule {
   addedAt: number;
 }
 
+/** The fault rule's JSON Schema, for editors validating fault files and for `understudy schema`. */
 export function faultRuleJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(ruleSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

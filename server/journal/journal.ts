@@ -6,12 +6,18 @@ export interface JournalSink {
   close(): Promise<void>;
 }
 
+/** How a `Journal` is bounded in memory and where else its entries go. */
 export interface JournalOptions {
   /** Most entries kept in memory; older ones are dropped and counted in `dropped`. */
   capacity: number;
+  /** Receive every entry as it is recorded, e.g. the JSON Lines file of `journal.file`. */
   sinks?: JournalSink[];
 }
 
+/**
+ * The journal at one moment, as `journal.snapshot()` and GET /_understudy/journal return it; a
+ * non-zero `dropped` warns that older entries an assertion may need are gone.
+ */
 export interface JournalSnapshot {
   entries: JournalEntry[];
   /** Entries dropped from memory since the last clear because the bound was reached. */

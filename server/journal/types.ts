@@ -23,6 +23,10 @@ export interface TokenSummary {
   kid?: string;
 }
 
+/**
+ * One request the server answered: what it was, what the server decided and why. Assertions,
+ * the dashboard and reports all read these, never the server's internals.
+ */
 export interface JournalEntry {
   /** Monotonic sequence number, a cursor for `since`. */
   seq: number;
@@ -33,6 +37,7 @@ export interface JournalEntry {
   endpoint: Endpoint;
   method: string;
   path: string;
+  /** HTTP status sent; 0 when the connection ended before any status was sent (`transport` says how). */
   status: number;
   durationMs: number;
   /** Client id, from authentication, the token presented, or the request. */
@@ -81,11 +86,14 @@ export interface FaultNote {
 
 export type JournalEntryInput = Omit<JournalEntry, 'seq'>;
 
+/** Narrows `journal.entries()` / `snapshot()` (and the control API's GET /journal); every field given must match. */
 export interface JournalQuery {
   /** Only entries with `seq` greater than this. */
   since?: number;
   /** Only entries at or after this virtual time (epoch seconds). */
   after?: number;
+  /** Only entries for one of these endpoints. */
   endpoint?: Endpoint[];
+  /** Only entries whose `clientId` is this. */
   client?: string;
 }
