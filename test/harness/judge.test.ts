@@ -8,70 +8,7 @@ import { describeEntry, quote } from '../../harness/expectations/evidence.ts';
 import { judge, type ExpectationResult, type JudgeInput } from '../../harness/expectations/judge.ts';
 import type { Expectation, Level } from '../../harness/scenario/schema.ts';
 import type { JournalEntry } from '../../server/journal/types.ts';
-
-/** Virtual start of every hand-made journal; entry #n happens at T0 + n seconds unless told. */
-const T0 = 1_700_000_000;
-const HOUR = 3600;
-
-function entry(seq: number, fields: Partial<JournalEntry>): JournalEntry {
-  const time = fields.time ?? T0 + seq;
-  return {
-    seq,
-    time,
-    realTime: new Date(time * 1000).toISOString(),
-    endpoint: 'other',
-    method: 'GET',
-    path: '/',
-    status: 200,
-    durationMs: 5,
-    requestHeaders: [],
-    decision: 'served',
-    reason: 'answered 200',
-    ...fields,
-  };
-}
-
-const jti = (n: number) => `tok${String(n).padStart(5, '0')}-0000-4000-8000-000000000000`;
-
-/** A token request that issued token `jti(seq)`, valid for an hour. */
-function tokenIssued(seq: number, fields: Partial<JournalEntry> = {}): JournalEntry {
-  const time = fields.time ?? T0 + seq;
-  return entry(seq, {
-    endpoint: 'token',
-    method: 'POST',
-    path: '/oauth2/v1/token',
-    grantType: 'client_credentials',
-    decision: 'issued',
-    issued: { jti: jti(seq), iat: time, exp: time + HOUR },
-    requestHeaders: ['authorization', 'content-type', 'x-tenant-id'],
-    params: ['grant_type', 'scope'],
-    reason: 'Issued an access token.',
-    ...fields,
-  });
-}
-
-/** A token request refused with an error. */
-function tokenRefused(seq: number, status: number, error: string | undefined, fields: Partial<JournalEntry> = {}): JournalEntry {
-  return tokenIssued(seq, { status, error, issued: undefined, decision: 'rejected', reason: `Refused: ${error ?? status}.`, ...fields });
-}
-
-/** An API call presenting the token issued by entry #`tokenSeq`. */
-function apiCall(seq: number, tokenSeq: number, fields: Partial<JournalEntry> = {}): JournalEntry {
-  return entry(seq, {
-    endpoint: 'api',
-    method: 'GET',
-    path: '/hcmRestApi/resources/11.13.18.05/emps',
-    route: 'hcm-employees',
-    decision: 'allowed',
-    presented: { jti: jti(tokenSeq), exp: T0 + tokenSeq + HOUR },
-    requestHeaders: ['authorization', 'x-request-id'],
-    reason: 'The token is valid.',
-    ...fields,
-  });
-}
-
-const invalidToken = { status: 401, error: 'invalid_token', decision: 'rejected', reason: 'The access token has been revoked.' } as const;
-const insufficientScope = { status: 403, error: 'insufficient_scope', decision: 'rejected', reason: 'The token lacks the scope.' } as const;
+import { apiCall, entry, HOUR, insufficientScope, invalidToken, jti, T0, tokenIssued, tokenRefused } from '../support/journal-entries.ts';
 
 const ok = (id: number, fields: Partial<WorkResult> = {}): WorkResult => ({ id, ok: true, status: 200, elapsedMs: 20, ...fields });
 const failed = (id: number, fields: Partial<WorkResult> = {}): WorkResult => ({ id, ok: false, status: 401, error: 'API said 401', elapsedMs: 20, ...fields });
