@@ -1,3 +1,5 @@
+import { Listeners } from '../listeners.ts';
+
 /** revoked: withdrawn by the server; expired: made to expire early (a fault). */
 export type RevocationReason = 'revoked' | 'expired';
 
@@ -19,7 +21,7 @@ export class Revocations {
   #clientCutoff = new Map<string, number>();
   /** Per client, the tokens issued in the latest second it was issued any. */
   #lastSecond = new Map<string, { second: number; tokens: { jti: string; exp: number }[] }>();
-  #listeners = new Set<(revocation: Revocation) => void>();
+  #listeners = new Listeners<[Revocation]>();
 
   /** Called for every token issued, so a client-wide revocation can be exact within a second. */
   noteIssued(clientId: string, jti: string, iat: number, exp: number): void {
@@ -33,7 +35,7 @@ export class Revocations {
     // A fault rule revokes the token of every request it matches: the same token again and again.
     const unchanged = this.#byJti.get(jti)?.reason === reason;
     this.#storeJti(jti, exp, now, reason);
-    if (!unchanged) this.#notify({ jti, time: now, reason });
+    if (!unchanged) this.#listeners.notify({ jti, time: now, reason });
   }
 
   /** Revokes every token issued to the client so far; tokens issued afterwards are valid. */
@@ -41,7 +43,7 @@ export class Revocations {
     this.#clientCutoff.set(clientId, now);
     const recent = this.#lastSecond.get(clientId);
     if (recent && recent.second >= now) for (const { jti, exp } of recent.tokens) this.#storeJti(jti, exp, now, 'revoked');
-    this.#notify({ clientId, time: now, reason: 'revoked' });
+    this.#listeners.notify({ clientId, time: now, reason: 'revoked' });
   }
 
   /**
@@ -49,8 +51,7 @@ export class Revocations {
    * `revoke()`, the RFC 7009 endpoint, a fault). Returns an unsubscribe function.
    */
   onRevoke(listener: (revocation: Revocation) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** Why the token no longer counts, or undefined when it still does. */
@@ -68,15 +69,6 @@ export class Revocations {
     this.#byJti.set(jti, { exp, reason });
   }
 
-  #notify(revocation: Revocation): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(revocation);
-      } catch {
-        // Whoever is watching must not undo or fail the revocation itself.
-      }
-    }
-  }
 
   #prune(now: number): void {
     if (this.#byJti.size < 1024) return;

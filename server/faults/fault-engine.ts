@@ -5,6 +5,7 @@ import { PRESETS } from './presets.ts';
 import { createRandom } from './random.ts';
 import type { RequestFacts } from './request-facts.ts';
 import { ruleSchema, type FaultAction, type FaultRule, type FaultRuleInput } from './rule-schema.ts';
+import { Listeners } from '../listeners.ts';
 
 /** A fault rule that cannot be applied: the message names what is wrong and how to fix it. */
 export class FaultRuleError extends Error {
@@ -53,7 +54,7 @@ export class FaultEngine {
   #nextId = 1;
   #clock: Clock;
   #removalListeners = new Set<(id: string) => void>();
-  #changeListeners = new Set<() => void>();
+  #changeListeners = new Listeners();
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -206,18 +207,11 @@ export class FaultEngine {
    * and each leaves a journal entry). Returns an unsubscribe function.
    */
   onChange(listener: () => void): () => void {
-    this.#changeListeners.add(listener);
-    return () => this.#changeListeners.delete(listener);
+    return this.#changeListeners.add(listener);
   }
 
   #changed(): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener();
-      } catch {
-        // Whoever is watching must not fail the change itself.
-      }
-    }
+    this.#changeListeners.notify();
   }
 
   /** Rules whose static conditions (endpoint, client, path...) the request meets, without counting it. */

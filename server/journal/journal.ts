@@ -1,4 +1,5 @@
 import type { JournalEntry, JournalEntryInput, JournalQuery } from './types.ts';
+import { Listeners } from '../listeners.ts';
 
 /** A sink receives every entry as it is recorded (e.g. a JSON Lines file). */
 export interface JournalSink {
@@ -37,8 +38,8 @@ export class Journal {
   #dropped = 0;
   #seq = 0;
   #sinks: JournalSink[];
-  #listeners = new Set<(entry: JournalEntry) => void>();
-  #clearListeners = new Set<() => void>();
+  #listeners = new Listeners<[JournalEntry]>();
+  #clearListeners = new Listeners();
   #inFlight = 0;
   #idle: (() => void) | undefined;
   #closed = false;
@@ -67,13 +68,8 @@ export class Journal {
       this.#dropped += 1;
     }
     if (!this.#closed) for (const sink of this.#sinks) sink.write(entry);
-    for (const listener of this.#listeners) {
-      try {
-        listener(entry);
-      } catch {
-        // A faulty subscriber (e.g. a closed SSE stream) must never cost the journal an entry.
-      }
-    }
+    // A faulty subscriber (e.g. a closed SSE stream) must never cost the journal an entry.
+    this.#listeners.notify(entry);
     return entry;
   }
 
@@ -110,25 +106,17 @@ export class Journal {
     this.#start = 0;
     this.#size = 0;
     this.#dropped = 0;
-    for (const listener of this.#clearListeners) {
-      try {
-        listener();
-      } catch {
-        // A broken watcher (a dashboard connection) must not fail the reset of a test fixture.
-      }
-    }
+    this.#clearListeners.notify();
   }
 
   /** Calls the listener every time the journal is cleared. Returns an unsubscribe function. */
   onClear(listener: () => void): () => void {
-    this.#clearListeners.add(listener);
-    return () => this.#clearListeners.delete(listener);
+    return this.#clearListeners.add(listener);
   }
 
   /** Calls the listener for every entry recorded from now on. Returns an unsubscribe function. */
   subscribe(listener: (entry: JournalEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /**

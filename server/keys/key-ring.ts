@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, typ
 import type { ProfileName, ResolvedKey, SigningAlgorithm } from '../config/types.ts';
 import { certificateThumbprints, generateRsaKeyWithCertificate } from './certificate.ts';
 import { DEFAULT_SIGNING_CERT_PEM, DEFAULT_SIGNING_KEY_PEM } from './default-signing-key.ts';
+import { Listeners } from '../listeners.ts';
 
 /** The JWK members understudy reads or writes. */
 export interface Jwk {
@@ -50,7 +51,7 @@ export class KeyRing {
   #keys: SigningKey[];
   #generated: number;
   #now: () => number;
-  #changeListeners = new Set<() => void>();
+  #changeListeners = new Listeners();
 
   private constructor(profile: ProfileName, algorithm: SigningAlgorithm, keys: SigningKey[], now: () => number) {
     this.profile = profile;
@@ -133,19 +134,13 @@ export class KeyRing {
 
   /** Calls the listener after every rotation or removal. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void {
-    this.#changeListeners.add(listener);
-    return () => this.#changeListeners.delete(listener);
+    return this.#changeListeners.add(listener);
   }
 
   #changed(): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener();
-      } catch {
-        // A watcher (an open dashboard) must never fail a rotation.
-      }
-    }
+    this.#changeListeners.notify();
   }
+
 
   #dropEnded(): void {
     const now = this.#now();
