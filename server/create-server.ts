@@ -1,59 +1,22 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClientRegistry } from './authorization/client-registry.ts';
-import type { RevokeTarget } from './authorization/revoke-tokens.ts';
-import type { Clock } from './clock.ts';
-import type { UnderstudyConfig } from './config/schema.ts';
-import type { ProfileName, ResolvedConfig } from './config/types.ts';
-import type { ServerUrls } from './context.ts';
-import { createUnderstudy } from './create-understudy.ts';
-import type { FaultEngine } from './faults/fault-engine.ts';
-import type { Journal } from './journal/journal.ts';
-import type { KeyRing } from './keys/key-ring.ts';
+import { createUnderstudy, handlesOf, type CreateUnderstudyOptions, type UnderstudyHandles } from './create-understudy.ts';
 
 /** What `createServer()` starts: the configuration (object and/or file), the address, and an optional shared clock and initial faults. */
-export interface CreateServerOptions {
-  /** Configuration object (the file's shape). Sections it omits come from the embedded default. */
-  config?: UnderstudyConfig;
-  /** YAML or JSON configuration file, read before `config` is applied on top. */
-  configFile?: string;
-  /** Overrides `config.profile`. */
-  profile?: ProfileName;
+export interface CreateServerOptions extends Omit<CreateUnderstudyOptions, 'baseUrl'> {
   /** Port; 0 = any free port. Default: config.server.port (9400). */
   port?: number;
   /** Address to bind. Default: 127.0.0.1. */
   host?: string;
-  /** Share a clock (e.g. one driven with fake timers); default: a fresh real-time clock. */
-  clock?: Clock;
-  /** Fault rules active from the start, added after the config's own `faults`. */
-  faults?: unknown[];
 }
 
 /**
  * A running understudy server, as `createServer()` returns it: its URLs to hand to the client
  * under test, and the in-process handles (clock, journal, faults) a test uses to steer and judge it.
  */
-export interface UnderstudyServer {
+export interface UnderstudyServer extends UnderstudyHandles {
   /** Base URL, e.g. http://127.0.0.1:9400 */
   url: string;
-  /** Every URL a client needs (token, JWKS, discovery, API...), to put in its configuration. */
-  urls: ServerUrls;
-  /** The configuration in effect, with every default filled in. */
-  config: ResolvedConfig;
-  /** The virtual clock every token and validation reads; move it to make tokens expire. */
-  clock: Clock;
-  /** Every request the server answered, for assertions. */
-  journal: Journal;
-  /** The signing keys: the first signs, all of them verify and appear in the JWKS (rotate them here). */
-  keys: KeyRing;
-  /** The registered OAuth clients, e.g. to deactivate one (`setActive`) while a test runs. */
-  clients: ClientRegistry;
-  /** The fault rules: add, list, remove (the in-process twin of /_understudy/faults). */
-  faults: FaultEngine;
-  /** Revokes one token (by jti) or every token of a client, as POST /_understudy/tokens/revoke does. */
-  revoke(target: RevokeTarget): void;
-  /** Requests held by `hang` fault rules right now (an in-process client on fake time waits on these). */
-  hungRequests(): number;
   /** Stops listening, releases open connections (hung requests included) and flushes the journal file. */
   close(): Promise<void>;
 }
@@ -83,16 +46,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<U
   understudy.setBaseUrl(url);
 
   return {
+    ...handlesOf(understudy),
     url,
-    urls: understudy.urls,
-    config,
-    clock: understudy.clock,
-    journal: understudy.journal,
-    keys: understudy.keys,
-    clients: understudy.clients,
-    faults: understudy.faults,
-    revoke: understudy.revoke,
-    hungRequests: understudy.hungRequests,
     close: () =>
       understudy.close(
         () =>

@@ -22,6 +22,7 @@ import { createProfile } from './profiles/index.ts';
 /** Where the URLs an understudy reports point before anyone says otherwise. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1';
 
+/** What `createUnderstudy()` builds from: the configuration (object and/or file), and an optional shared clock and initial faults. */
 export interface CreateUnderstudyOptions {
   /** Configuration object (the file's shape). Sections it omits come from the embedded default. */
   config?: UnderstudyConfig;
@@ -41,22 +42,41 @@ export interface CreateUnderstudyOptions {
 }
 
 /**
- * An understudy that does not listen: the context and the request listener of every face,
- * for a transport the caller owns (a TCP server, or an in-memory one as the msw integration uses).
+ * The in-process handles of an understudy, whatever transport it sits behind (a port for
+ * `createServer`, msw for `createIdcsHandlers`): what a test uses to steer and judge it.
  */
-export interface Understudy {
+export interface UnderstudyHandles {
+  /** Every URL a client needs (token, JWKS, discovery, API...), to put in its configuration. */
   urls: ServerUrls;
+  /** The configuration in effect, with every default filled in. */
   config: ResolvedConfig;
+  /** The virtual clock every token and validation reads; move it to make tokens expire. */
   clock: Clock;
+  /** Every request answered, for assertions. */
   journal: Journal;
+  /** The signing keys: the first signs, all of them verify and appear in the JWKS (rotate them here). */
   keys: KeyRing;
+  /** The registered OAuth clients, e.g. to deactivate one (`setActive`) while a test runs. */
   clients: ClientRegistry;
   /** The fault rules: add, list, remove (the in-process twin of /_understudy/faults). */
   faults: FaultEngine;
   /** Revokes one token (by jti) or every token of a client, as POST /_understudy/tokens/revoke does. */
   revoke(target: RevokeTarget): void;
-  /** Requests held by `hang` fault rules right now. */
+  /** Requests held by `hang` fault rules right now (an in-process client on fake time waits on these). */
   hungRequests(): number;
+}
+
+/** The handles of `understudy`, without what belongs to its transport. */
+export function handlesOf(understudy: UnderstudyHandles): UnderstudyHandles {
+  const { urls, config, clock, journal, keys, clients, faults, revoke, hungRequests } = understudy;
+  return { urls, config, clock, journal, keys, clients, faults, revoke, hungRequests };
+}
+
+/**
+ * An understudy that does not listen: the context and the request listener of every face,
+ * for a transport the caller owns (a TCP server, or an in-memory one as the msw integration uses).
+ */
+export interface Understudy extends UnderstudyHandles {
   /** Node request listener that answers the authorization server, the mock API and the control API. */
   handleRequest: RequestListener;
   /** Points every URL understudy reports (discovery, 404 hints, rfc9068 issuer) at `baseUrl`. */

@@ -1,22 +1,13 @@
 import { http, type HttpHandler } from 'msw';
-import type { ClientRegistry } from '../../server/authorization/client-registry.ts';
-import type { RevokeTarget } from '../../server/authorization/revoke-tokens.ts';
-import type { Clock } from '../../server/clock.ts';
-import type { UnderstudyConfig } from '../../server/config/schema.ts';
-import type { ResolvedConfig } from '../../server/config/types.ts';
-import type { ServerUrls } from '../../server/context.ts';
-import { createUnderstudy } from '../../server/create-understudy.ts';
-import type { FaultEngine } from '../../server/faults/fault-engine.ts';
-import type { Journal } from '../../server/journal/journal.ts';
-import type { KeyRing } from '../../server/keys/key-ring.ts';
+import { createUnderstudy, handlesOf, type CreateUnderstudyOptions, type UnderstudyHandles } from '../../server/create-understudy.ts';
 import { createProfile } from '../../server/profiles/index.ts';
 import { clearOpenSslErrors } from './clear-openssl-errors.ts';
 import { createInMemoryTransport } from './in-memory-transport.ts';
 import { answerMisdirected, misdirection, type HostLayout, type HostRoles } from './misdirected-request.ts';
 import { parseHost, tenantOfHost } from './parse-host.ts';
 
-/** Options of {@link createIdcsHandlers}. */
-export interface IdcsHandlersOptions {
+/** Options of {@link createIdcsHandlers}: where production lives, and understudy's configuration, clock and initial faults. */
+export interface IdcsHandlersOptions extends Pick<CreateUnderstudyOptions, 'config' | 'clock' | 'faults'> {
   /**
    * Origin of the identity domain, as in production, e.g. "https://idcs-1234.identity.oraclecloud.com".
    * Token, JWKS, discovery, introspection and revocation answer there, and every URL understudy
@@ -29,36 +20,17 @@ export interface IdcsHandlersOptions {
    * "https://myhcm.fa.us2.oraclecloud.com". Default: none (API routes are not intercepted).
    */
   apiHost?: string | readonly string[];
-  /** understudy configuration (the file's shape); sections it omits come from the embedded default. */
-  config?: UnderstudyConfig;
-  /** Share a clock (e.g. one driven with fake timers). Default: a fresh real-time clock. */
-  clock?: Clock;
-  /** Fault rules active from the start (presets or full rules), after the config's own. */
-  faults?: unknown[];
 }
 
-/** What {@link createIdcsHandlers} returns: msw handlers plus the in-process controls of the understudy behind them. */
-export interface IdcsHandlers {
+/**
+ * What {@link createIdcsHandlers} returns: msw handlers plus the in-process controls of the
+ * understudy behind them. Its `urls` are the production URLs it answers on (tokenUrl, jwksUrl,
+ * discoveryUrl, introspectUrl, revokeUrl, issuer); its journal holds every request the handlers
+ * answered, and why.
+ */
+export interface IdcsHandlers extends UnderstudyHandles {
   /** Give these to `setupServer(...handlers)` (or `server.use(...handlers)`). */
   handlers: HttpHandler[];
-  /** The production URLs understudy answers on: tokenUrl, jwksUrl, discoveryUrl, introspectUrl, revokeUrl, issuer. */
-  urls: ServerUrls;
-  /** The configuration in effect: the embedded default with `options.config` on top (clients, API routes, profile, tenant). */
-  config: ResolvedConfig;
-  /** The virtual clock: advance it to expire tokens. */
-  clock: Clock;
-  /** Every request the handlers answered, and why. */
-  journal: Journal;
-  /** The signing keys behind the JWKS: `await keys.rotate()` to test how a client follows a key rotation. */
-  keys: KeyRing;
-  /** The registered OAuth clients (from the configuration): `upsert` one, or `setActive(id, false)` to disable it. */
-  clients: ClientRegistry;
-  /** Fault rules: `faults.add({ preset: 'token.rate_limited', match: { times: 1 } })`, list, remove. */
-  faults: FaultEngine;
-  /** Revokes one token (by jti) or every token of a client. */
-  revoke(target: RevokeTarget): void;
-  /** Requests held by `hang` fault rules right now. */
-  hungRequests(): number;
   /**
    * Releases hung and delayed requests (they fail as a reset connection), closes in-memory connections and
    * flushes the journal file. Requests that reach the handlers afterwards fail with an error
@@ -119,16 +91,8 @@ export async function createIdcsHandlers(options: IdcsHandlersOptions): Promise<
 
   const close = () => understudy.close(async () => transport.close());
   return {
+    ...handlesOf(understudy),
     handlers,
-    urls: understudy.urls,
-    config: understudy.config,
-    clock: understudy.clock,
-    journal: understudy.journal,
-    keys: understudy.keys,
-    clients: understudy.clients,
-    faults: understudy.faults,
-    revoke: understudy.revoke,
-    hungRequests: understudy.hungRequests,
     close,
     [Symbol.asyncDispose]: close,
   };
