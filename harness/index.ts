@@ -8,7 +8,9 @@ export { defineScenario } from './scenario/define.ts';
 export { loadScenarioFile, validateScenario } from './scenario/load.ts';
 export { scenarioJsonSchema } from './scenario/schema.ts';
 export type { Scenario, ScenarioInput, Step, Expectation, ExpectationKind, Level } from './scenario/schema.ts';
-export type { ExpectationResult } from './expectations/judge.ts';
+export type { ExpectationResult, ExpectationVerdict } from './expectations/judge.ts';
+export { loadDeclarationFile, type ClientDeclarationInput } from './scenario/declaration.ts';
+export { BOUND_NAMES, type Bounds, type BoundsInput, type BoundName } from './scenario/bounds.ts';
 export { commandDriver, type CommandDriverOptions } from './drivers/command-driver.ts';
 export { httpDriver } from './drivers/http-driver.ts';
 export { moduleDriver, type ModuleDriverOptions, type CreateClient, type ModuleClient } from './drivers/module-driver.ts';
@@ -21,6 +23,7 @@ export {
   jsonReporter,
   junitReporter,
   REPORTER_NAMES,
+  REPORT_VERSION,
   type Reporter,
   type RunResult,
   type RunSummary,

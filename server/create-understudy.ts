@@ -64,12 +64,31 @@ export interface UnderstudyHandles {
   revoke(target: RevokeTarget): void;
   /** Requests held by `hang` fault rules right now (an in-process client on fake time waits on these). */
   hungRequests(): number;
+  /**
+   * Waits until every request in flight has its journal entry (at most `timeoutMs`, default
+   * 2000 real ms), so that what is judged is complete. Requests held by `hang` rules are not
+   * waited for; with `endHeld` they are ended first, without an answer (journaled as reset), so
+   * they are in the journal too. Resolves true when nothing was left in flight.
+   */
+  settle(options?: SettleOptions): Promise<boolean>;
 }
+
+/** How `settle()` waits for the journal. */
+export interface SettleOptions {
+  /** Real milliseconds to wait at most. Default: 2000. */
+  timeoutMs?: number;
+  /** End the requests hang rules hold, so they are journaled too (at the end of a run). Default: false. */
+  endHeld?: boolean;
+}
+
+const DEFAULT_SETTLE_MS = 2000;
+/** Real ms a held request's client has to be heard hanging up before `endHeld` ends the hold. */
+const HELD_GRACE_MS = 250;
 
 /** The handles of `understudy`, without what belongs to its transport. */
 export function handlesOf(understudy: UnderstudyHandles): UnderstudyHandles {
-  const { urls, config, clock, journal, keys, clients, faults, revoke, hungRequests } = understudy;
-  return { urls, config, clock, journal, keys, clients, faults, revoke, hungRequests };
+  const { urls, config, clock, journal, keys, clients, faults, revoke, hungRequests, settle } = understudy;
+  return { urls, config, clock, journal, keys, clients, faults, revoke, hungRequests, settle };
 }
 
 /**
@@ -141,6 +160,14 @@ export async function createUnderstudy(options: CreateUnderstudyOptions = {}): P
     faults: context.faults.engine,
     revoke: (target) => revokeTokens(context, target),
     hungRequests: () => context.faults.hangs.size,
+    async settle(settleOptions = {}) {
+      if (settleOptions.endHeld && context.faults.hangs.size > 0) {
+        // A client that just gave up has closed its socket; the server may not have heard yet.
+        await journal.drained(HELD_GRACE_MS, () => 0, () => context.faults.hangs.size === 0);
+        context.faults.hangs.stopAll('ended');
+      }
+      return journal.drained(settleOptions.timeoutMs ?? DEFAULT_SETTLE_MS, () => context.faults.hangs.size);
+    },
     handleRequest: app.callback(),
     // Mutated in place: handlers hold `context.urls`, not a copy.
     setBaseUrl: (baseUrl) => void Object.assign(context.urls, buildUrls(baseUrl, profile, config.issuer)),

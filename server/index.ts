@@ -21,6 +21,7 @@ export {
   type ProfileName,
 } from './config/index.ts';
 export type { ServerUrls } from './context.ts';
+export type { SettleOptions } from './create-understudy.ts';
 export {
   FaultEngine,
   FaultRuleError,

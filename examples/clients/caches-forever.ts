@@ -1,5 +1,5 @@
 /**
- * Buggy example client: the reference client, except that it ignores expires_in and caches the token forever (contract 2: refresh before expiry).
+ * Buggy example client: the reference client, except that it ignores expires_in and caches the token forever (rule refresh-before-expiry).
  * Module driver: `createClient(env)`. Command driver: `node examples/clients/caches-forever.ts`.
  */
 import { exampleClient } from './example-client.ts';

@@ -1,5 +1,5 @@
 /**
- * Buggy example client: the reference client, except that it retries a 429 at once, ignoring Retry-After (contract 7).
+ * Buggy example client: the reference client, except that it retries a 429 at once, ignoring Retry-After (rule retry-after).
  * Module driver: `createClient(env)`. Command driver: `node examples/clients/ignores-retry-after.ts`.
  */
 import { exampleClient } from './example-client.ts';

@@ -1,8 +1,9 @@
 /**
- * A client-credentials token client written the way ../shared/FAULTS.md says a good one
- * behaves: cache and reuse, refresh before expiry, single flight, one replay on invalid_token,
- * no loop on insufficient_scope, fail fast on permanent errors, honour Retry-After, back off on
- * 5xx with jitter and a cap, time out a hanging server, send the configured headers everywhere.
+ * A client-credentials token client written the way the rule catalogue (docs/rules.md) says a
+ * good one behaves: cache and reuse, refresh before expiry, single flight, one replay on
+ * invalid_token, no loop on insufficient_scope, fail fast on permanent errors, honour
+ * Retry-After, back off on 5xx with jitter and a cap, time out a hanging server, send the
+ * configured headers everywhere.
  *
  * The buggy example clients are this client with exactly one of `ClientFlaws` switched on.
  * Plain TypeScript with fetch and timers only, so it runs under fake timers (module driver).
@@ -45,6 +46,16 @@ export interface ClientFlaws {
   ignoreRetryAfter?: boolean;
   /** Sends the extra token-request headers only on the first token request. */
   dropHeaderOnRefetch?: boolean;
+  /** Retries invalid_client, invalid_scope, a 404... as if they were transient. */
+  retryPermanentErrors?: boolean;
+  /** Retries a failing token endpoint at once, without waiting. */
+  noBackoff?: boolean;
+  /** Ignores its configured request timeout and waits a minute. */
+  ignoreTimeout?: boolean;
+  /** Accepts token_type "Bearer" only, as written, not "bearer". */
+  strictTokenType?: boolean;
+  /** Keeps a refresh token the server said was consumed, and presents it again. */
+  keepConsumedRefreshToken?: boolean;
 }
 
 export interface WorkUnit {
@@ -79,7 +90,7 @@ const PERMANENT_COOLDOWN_MS = 30_000;
 const REPLAY_CAP_FOR_BUGGY_CLIENT = 20;
 
 export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws = {}) {
-  const timeoutMs = settings.timeoutMs ?? 5000;
+  const timeoutMs = flaws.ignoreTimeout ? 60_000 : (settings.timeoutMs ?? 5000);
   const defaultLifetimeMs = settings.defaultLifetimeMs ?? 60_000;
   const maxRetryAfterMs = settings.maxRetryAfterMs ?? 10_000;
   let cached: CachedToken | undefined;
@@ -134,7 +145,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
         response = await fetchWithTimeout(settings.tokenUrl, { method: 'POST', headers, body: form });
       } catch (error) {
         lastError = error instanceof Error ? error : new Error(String(error));
-        await backoff(attempt);
+        await backoff(attempt, flaws);
         continue;
       }
       const text = await response.text().catch(() => '');
@@ -146,7 +157,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
       }
       if (response.status >= 500 || (response.ok && body === undefined)) {
         lastError = new Error(`token endpoint failed with ${response.status}${body === undefined ? ' and a non-JSON body' : ''}`);
-        await backoff(attempt);
+        await backoff(attempt, flaws);
         continue;
       }
       // golang/oauth2: a 200 that carries an error member is an error.
@@ -155,26 +166,26 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
         const detail = typeof body?.error_description === 'string' ? body.error_description : body === undefined ? `non-JSON body: ${text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120)}` : '';
         const message = `token endpoint refused: ${response.status} ${error ?? ''} ${detail}`.replace(/\s+/g, ' ').trim();
         if (error === 'invalid_grant' && form.get('grant_type') === 'refresh_token') {
-          // FAULTS.md contract 11: a consumed or revoked refresh token is dropped; fall back to the
+          // Rule refresh-token: a consumed or revoked refresh token is dropped; fall back to the
           // base grant once (this loop's next attempt).
-          refreshToken = undefined;
+          if (!flaws.keepConsumedRefreshToken) refreshToken = undefined;
           lastError = new Error(message);
           continue;
         }
         // 4xx other than 429 will not change by asking again: a wrong URL (404), a gateway's
         // refusal (403), or a permanent OAuth error. Surface it instead of retrying.
-        if ((error && PERMANENT_ERRORS.has(error)) || (response.status >= 400 && response.status < 500)) {
+        if (!flaws.retryPermanentErrors && ((error && PERMANENT_ERRORS.has(error)) || (response.status >= 400 && response.status < 500))) {
           permanentFailure = { message, until: Date.now() + PERMANENT_COOLDOWN_MS };
           throw new PermanentError(message);
         }
         lastError = new Error(message);
-        await backoff(attempt);
+        await backoff(attempt, flaws);
         continue;
       }
       const value = body?.access_token;
       if (typeof value !== 'string' || !value) throw new Error('token response has no access_token');
       // RFC 6749 §5.1 / §7.1: token_type is case-insensitive.
-      if (typeof body?.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') {
+      if (typeof body?.token_type === 'string' && (flaws.strictTokenType ? body.token_type : body.token_type.toLowerCase()) !== (flaws.strictTokenType ? 'Bearer' : 'bearer')) {
         throw new Error(`unsupported token_type ${body.token_type}`);
       }
       if (typeof body?.refresh_token === 'string') refreshToken = body.refresh_token;
@@ -210,7 +221,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
     try {
       cached = await inFlight;
     } catch (error) {
-      // A failed refresh while the cached token still lives: keep using it (FAULTS.md: 5xx row).
+      // A failed refresh while the cached token still lives: keep using it (rule backoff).
       if (!forceNew && !(error instanceof PermanentError) && cached && Date.now() < cached.expiresAt - 1000) return cached.value;
       throw error;
     }
@@ -281,8 +292,8 @@ function backoffMs(attempt: number): number {
   return step / 2 + (Math.random() * step) / 2;
 }
 
-function backoff(attempt: number): Promise<void> {
-  return attempt < MAX_TOKEN_ATTEMPTS ? sleep(backoffMs(attempt)) : Promise.resolve();
+function backoff(attempt: number, flaws: ClientFlaws): Promise<void> {
+  return attempt < MAX_TOKEN_ATTEMPTS && !flaws.noBackoff ? sleep(backoffMs(attempt)) : Promise.resolve();
 }
 
 /** RFC 9110 §10.2.3: delay-seconds or an HTTP-date; anything else counts as 1 s. */

@@ -1,5 +1,5 @@
 /**
- * Buggy example client: the reference client, except that it fetches a new token for every call (FAULTS.md contract 1: reuse a valid token).
+ * Buggy example client: the reference client, except that it fetches a new token for every call (rule reuse).
  * Module driver: `createClient(env)`. Command driver: `node examples/clients/token-per-call.ts`.
  */
 import { exampleClient } from './example-client.ts';

@@ -1,5 +1,5 @@
 /**
- * The reference client: everything ../shared/FAULTS.md asks of a token client.
+ * The reference client: everything the rule catalogue (docs/rules.md) asks of a token client.
  * Module driver: `createClient(env)`. Command driver: `node examples/clients/well-behaved.ts`.
  */
 import { exampleClient } from './example-client.ts';

@@ -7,6 +7,8 @@ import { HarnessError } from '../errors.ts';
 import { createReporter, isReporterName, REPORTER_NAMES, type ReporterName } from '../reporters/create-reporter.ts';
 import type { Reporter, RunSummary } from '../reporters/reporter.ts';
 import { plural } from '../reporters/report-stream.ts';
+import { BOUND_NAMES, type BoundsInput } from '../scenario/bounds.ts';
+import { loadDeclarationFile, parseDeclarationOption, type ClientDeclarationInput } from '../scenario/declaration.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { parseServerUrl } from './parse-options.ts';
 
@@ -24,6 +26,10 @@ export interface RunOptions {
   scenariosDir?: string;
   configure?: string;
   faketime?: number;
+  /** Repeatable: declaration files, or key=value settings. */
+  declare?: string[];
+  /** Repeatable: name=value. */
+  bound?: string[];
 }
 
 /** `understudy run`: the command-line twin of `runScenarios()`. */
@@ -41,6 +47,8 @@ export function runCommand(): Command {
     .option('--tag <tag>', 'only scenarios with this tag (or level: must, should); repeatable or comma-separated, all must match', collectTags)
     .option('--parallel <n>', 'scenarios run at once, each on its own server (default: 4)', parseParallel)
     .option('--scenarios-dir <dir>', 'folder of scenario files (default: the built-in contract suite)')
+    .option('--declare <file|key=value>', 'what the client does: a declaration file (YAML/JSON) or grants=..., requestTimeout=N, headers=...; repeatable (see the README)', collectRepeatable)
+    .option('--bound <name=value>', `a bound of the verdicts, e.g. giveUpWithin=20 (${BOUND_NAMES.join(', ')}); repeatable`, collectRepeatable)
     .addHelpText(
       'after',
       `
@@ -54,6 +62,8 @@ Examples:
   understudy run --client-url http://127.0.0.1:8080/understudy
   understudy run --client "./client" --reporter pretty --reporter junit --out reports/understudy.xml
   understudy run --client "./client" --reporter json > result.json
+  understudy run --client "python3 client.py" --declare client.understudy.yaml
+  understudy run --client "./client" --declare requestTimeout=3 --bound giveUpWithin=15
 
 A command client is told where understudy is through UNDERSTUDY_TOKEN_URL, UNDERSTUDY_CLIENT_ID,
 UNDERSTUDY_CLIENT_SECRET, UNDERSTUDY_SCOPE, UNDERSTUDY_API_URL (and more, see the README), reads
@@ -62,9 +72,13 @@ one JSON unit of work per stdin line and answers each with {"id": 1, "ok": true}
 Scenarios are picked by name (reuse-valid-token), by path in the scenarios folder
 (caching/reuse-valid-token) or by glob ('caching/*'); quote globs so the shell leaves them alone.
 
-Exit codes: 0 every "must" expectation held ("should" failures are warnings), 1 a scenario
-failed or could not be judged, 2 invalid flags, an invalid or unknown scenario, or a client that
-cannot be loaded.`,
+A scenario about something the client does not declare (refresh tokens, a request timeout) is
+"not applicable"; one that gave the client no chance to break its rule is "not exercised".
+Neither fails the run.
+
+Exit codes: 0 no "must" expectation failed ("should" failures are warnings), 1 a scenario failed
+or could not be judged, 2 invalid flags, an invalid or unknown scenario or declaration, or a
+client that cannot be loaded.`,
     )
     .action((patterns: string[], options: RunOptions) => runRun(patterns, options));
 }
@@ -80,16 +94,20 @@ export async function runRun(patterns: string[], options: RunOptions): Promise<v
   const reporters = resolveReporters(options);
   const folder = options.scenariosDir === undefined ? undefined : await resolveScenariosDir(options.scenariosDir);
   if (options.out !== undefined) await checkWritable(options.out);
+  const declaration = await readDeclarations(options.declare ?? []);
+  const bounds = parseBounds(options.bound ?? []);
   let summary: RunSummary;
   try {
     const driver = await createDriver(client);
     // Loaded here, not at the top, so `understudy --help` does not pay for the runner and the server.
     const { runScenarios } = await import('../runner/run-scenarios.ts');
-    let scenarios: { errorCode?: string; error?: string }[];
-    ({ summary, scenarios } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters }));
-    // A client that cannot run at all is a usage problem, not a verdict on its token handling.
-    const startFailure = scenarios.find((s) => s.errorCode === 'CLIENT_START_FAILED');
-    if (startFailure && scenarios.every((s) => s.errorCode === 'CLIENT_START_FAILED')) {
+    let scenarios: { errorCode?: string; error?: string; verdict: string }[];
+    ({ summary, scenarios } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters, declaration, bounds }));
+    // A client that cannot run at all is a usage problem, not a verdict on its token handling
+    // (scenarios not applicable to it never tried to start it).
+    const started = scenarios.filter((s) => s.verdict !== 'not-applicable');
+    const startFailure = started.find((s) => s.errorCode === 'CLIENT_START_FAILED');
+    if (startFailure && started.every((s) => s.errorCode === 'CLIENT_START_FAILED')) {
       throw new CliError('INVALID_ARGUMENT', startFailure.error ?? 'the client could not be started', { exitCode: EXIT.usage });
     }
   } catch (error) {
@@ -97,7 +115,7 @@ export async function runRun(patterns: string[], options: RunOptions): Promise<v
     throw error;
   }
   if (summary.failed > 0 || summary.errored > 0) {
-    const total = summary.passed + summary.failed + summary.errored;
+    const total = summary.passed + summary.failed + summary.errored + summary.notExercised + summary.notApplicable;
     const what = [summary.failed > 0 ? `${summary.failed} failed` : '', summary.errored > 0 ? `${summary.errored} could not be judged` : ''].filter(Boolean).join(', ');
     // The message goes to stderr, after the report.
     throw new CliError('SCENARIOS_FAILED', `${plural(total, 'scenario')} run: ${what}`, { exitCode: EXIT.failure });
@@ -200,6 +218,41 @@ function usage(message: string): CliError {
 function collectReporter(value: string, previous: ReporterName[] | undefined): ReporterName[] {
   if (!isReporterName(value)) throw new InvalidArgumentError(`Allowed reporters are ${REPORTER_NAMES.join(', ')}.`);
   return [...(previous ?? []), value];
+}
+
+function collectRepeatable(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** `--declare` values in order: a file when one exists at that path, else a key=value setting. */
+async function readDeclarations(values: string[]): Promise<ClientDeclarationInput[]> {
+  const declarations: ClientDeclarationInput[] = [];
+  for (const value of values) {
+    const file = await stat(value).catch(() => undefined);
+    try {
+      if (file?.isFile()) declarations.push(await loadDeclarationFile(value));
+      else if (value.includes('=')) declarations.push(parseDeclarationOption(value));
+      else throw usage(`--declare: no such file: ${resolve(value)} (give a declaration file, or key=value such as requestTimeout=3)`);
+    } catch (error) {
+      if (error instanceof HarnessError) throw usage(error.message);
+      throw error;
+    }
+  }
+  return declarations;
+}
+
+function parseBounds(values: string[]): BoundsInput {
+  const bounds: Record<string, number> = {};
+  for (const value of values) {
+    const match = /^([A-Za-z]+)=(.+)$/.exec(value);
+    if (!match || !(BOUND_NAMES as readonly string[]).includes(match[1] as string)) {
+      throw usage(`--bound ${value}: give name=value with a name among ${BOUND_NAMES.join(', ')}`);
+    }
+    const number = Number(match[2]);
+    if (!Number.isFinite(number)) throw usage(`--bound ${value}: the value must be a number`);
+    bounds[match[1] as string] = number;
+  }
+  return bounds;
 }
 
 function collectTags(value: string, previous: string[] | undefined): string[] {

@@ -149,15 +149,20 @@ export async function runToCompletion(options: CommandDriverOptions, env: Client
   const log: string[] = [];
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => log.push(line));
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => log.push(`[stderr] ${line}`));
+  // SIGTERM when its time is up, SIGKILL after a grace period: a program that traps SIGTERM must not hang the run.
   const timer = setTimeout(() => killGroup(child, 'SIGTERM'), timeoutMs);
+  const hard = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs + KILL_GRACE_MS);
   const exit = await new Promise<ClientExit>((resolve) => {
     child.once('error', (error) => {
       log.push(`[harness] cannot start: ${error.message}`);
       resolve({ code: null });
     });
-    child.once('exit', (code, signal) => resolve({ code, signal, killed: signal === 'SIGTERM' }));
+    child.once('exit', (code, signal) => resolve({ code, signal, killed: signal === 'SIGTERM' || signal === 'SIGKILL' }));
   });
   clearTimeout(timer);
+  clearTimeout(hard);
+  // What the shell started may outlive it in its process group.
+  if (await groupSurvives(child, KILL_GRACE_MS)) killGroup(child, 'SIGKILL');
   return { exit, log };
 }
 

@@ -8,7 +8,10 @@ export interface WorkRequest {
   id: number;
   op: 'work';
   method: string;
-  /** Path on the API, e.g. /hcmRestApi/resources/11.13.18.05/emps */
+  /**
+   * Path on the API, query included: the runner tags it with `understudy_unit=<id>`, e.g.
+   * /hcmRestApi/resources/11.13.18.05/emps?understudy_unit=3; a client sends it as given.
+   */
   path: string;
   /** Extra fields a scenario gives (e.g. a body); clients may ignore them. */
   body?: unknown;
@@ -38,6 +41,11 @@ export interface ClientEnvironment {
   /** Headers the integration is configured to send on token requests / API calls. */
   tokenHeaders: Record<string, string>;
   apiHeaders: Record<string, string>;
+  /** The request timeout the client declared (UNDERSTUDY_TIMEOUT_MS); absent when it declared none. */
+  requestTimeoutMs?: number;
+  /** A configured user the scenario signs in as (UNDERSTUDY_USERNAME / UNDERSTUDY_PASSWORD), for the password grant. */
+  username?: string;
+  password?: string;
   /** Scenario-defined variables, already templated. */
   variables: Record<string, string>;
 }

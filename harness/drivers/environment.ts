@@ -13,6 +13,8 @@ export function environmentVariables(env: ClientEnvironment): Record<string, str
     UNDERSTUDY_API_URL: env.apiUrl,
     UNDERSTUDY_TOKEN_HEADERS: JSON.stringify(env.tokenHeaders),
     UNDERSTUDY_API_HEADERS: JSON.stringify(env.apiHeaders),
+    ...(env.requestTimeoutMs === undefined ? {} : { UNDERSTUDY_TIMEOUT_MS: String(env.requestTimeoutMs) }),
+    ...(env.username === undefined ? {} : { UNDERSTUDY_USERNAME: env.username, UNDERSTUDY_PASSWORD: env.password ?? '' }),
     ...env.variables,
   };
 }

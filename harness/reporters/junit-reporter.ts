@@ -1,7 +1,7 @@
 import type { ExpectationResult } from '../expectations/judge.ts';
 import type { ScenarioResult } from '../runner/run-scenario.ts';
 import type { Reporter, RunResult } from './reporter.ts';
-import { displayPath, failedExpectations, scenarioArea, writeReportFile, type ReportStream } from './report-stream.ts';
+import { displayPath, failedExpectations, isUntested, scenarioArea, writeReportFile, type ReportStream } from './report-stream.ts';
 import { xmlAttributes, xmlText } from './xml.ts';
 
 export interface JunitReporterOptions {
@@ -22,8 +22,9 @@ const JOURNAL_LIMIT = 200;
  * JUnit XML in the shape CI systems read (Jenkins, GitLab, GitHub test-report actions): one
  * testsuite for the run, one testcase per scenario (classname = its area, e.g. "caching").
  * A failed `must` expectation is a <failure> whose body is the explanation and the journal
- * evidence; a scenario that could not be judged is an <error>; `should` failures leave the
- * testcase passed and are noted in <system-out>, with the client's log.
+ * evidence; a scenario that could not be judged is an <error>; one not exercised or not
+ * applicable is <skipped> with the reason; `should` failures leave the testcase passed and are
+ * noted in <system-out>, with the client's log.
  */
 export function formatJunit(result: RunResult, options: Pick<JunitReporterOptions, 'suiteName' | 'cwd'> = {}): string {
   const name = options.suiteName ?? 'understudy';
@@ -33,7 +34,7 @@ export function formatJunit(result: RunResult, options: Pick<JunitReporterOption
     // Counted from the testcases, so the XML agrees with itself whatever the summary says.
     failures: result.scenarios.filter((s) => s.verdict === 'fail').length,
     errors: result.scenarios.filter((s) => s.verdict === 'error').length,
-    skipped: 0,
+    skipped: result.scenarios.filter(isUntested).length,
     time: seconds(result.summary.durationMs),
   };
   const lines = [
@@ -63,6 +64,9 @@ function formatTestcase(result: ScenarioResult, cwd: string): string[] {
   } else if (result.verdict === 'error') {
     const message = result.error ?? 'the scenario could not be judged';
     children.push(`<error${xmlAttributes({ message, type: 'error' })}>${xmlText(`What it checks: ${result.intent}\n\n${message}`)}</error>`);
+  } else if (isUntested(result)) {
+    // Neither a pass nor a failure: CI systems show a skipped test with its message.
+    children.push(`<skipped${xmlAttributes({ message: `${result.verdict.replace('-', ' ')}: ${result.reason ?? ''}`.trim() })}/>`);
   }
   const out = systemOut(result);
   if (out) children.push(`<system-out>${xmlText(out)}</system-out>`);
@@ -78,7 +82,7 @@ function systemOut(result: ScenarioResult): string {
     sections.push(['Warnings (should expectations; they do not fail the scenario):', ...warned.flatMap((e) => ['', ...describeExpectation(e)])].join('\n'));
   }
   if (result.clientLog.length > 0) sections.push(['Client log (last lines):', ...result.clientLog.map((line) => `  ${line}`)].join('\n'));
-  if (result.verdict !== 'pass' && result.journal.length > 0) {
+  if ((result.verdict === 'fail' || result.verdict === 'error' || result.verdict === 'not-exercised') && result.journal.length > 0) {
     const shown = result.journal.slice(0, JOURNAL_LIMIT).map((line) => `  ${line}`);
     if (result.journal.length > JOURNAL_LIMIT) shown.push(`  ... and ${result.journal.length - JOURNAL_LIMIT} more`);
     sections.push(['Journal (every request the server saw):', ...shown].join('\n'));

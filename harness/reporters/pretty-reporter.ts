@@ -3,7 +3,7 @@ import type { ExpectationResult } from '../expectations/judge.ts';
 import type { ScenarioResult } from '../runner/run-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Reporter, RunResult } from './reporter.ts';
-import { displayPath, failedExpectations, formatDuration, plural, type ReportStream } from './report-stream.ts';
+import { displayPath, failedExpectations, formatCounts, formatDuration, isUntested, plural, type ReportStream } from './report-stream.ts';
 
 export interface PrettyReporterOptions {
   /** Where to write. Default: `process.stdout`. */
@@ -42,12 +42,13 @@ function resolvePrettyOptions(options: PrettyReporterOptions): ResolvedPrettyOpt
   };
 }
 
-const MARK = { pass: '✓', fail: '✗', error: '!', warning: '⚠' } as const;
+const MARK = { pass: '✓', fail: '✗', error: '!', warning: '⚠', 'not-exercised': '○', 'not-applicable': '–' } as const;
 
 /**
  * The human reporter: a verdict line per scenario as it finishes (with a live progress line on a
- * terminal), then a readable block for every failed, errored or warned scenario, and the summary
- * line `N passed, N failed, N errored`.
+ * terminal), then a readable block for every failed, errored, warned, not exercised or not
+ * applicable scenario, and the summary line `N passed, N failed, N errored, N not exercised, N not
+ * applicable`.
  */
 export function prettyReporter(options: PrettyReporterOptions = {}): Reporter {
   const resolved = resolvePrettyOptions(options);
@@ -97,12 +98,25 @@ export function prettyReporter(options: PrettyReporterOptions = {}): Reporter {
   };
 }
 
-/** `✓ reuse-valid-token  491 ms`, with the number of warnings when a `should` failed. */
+/** `✓ reuse-valid-token  491 ms`, with the number of warnings when a `should` failed, or the verdict when it is not a pass or a failure. */
 export function formatVerdictLine(result: ScenarioResult, paint: ResolvedPrettyOptions['paint'] = (_s, t) => t): string {
-  const mark = result.verdict === 'pass' ? paint('green', MARK.pass) : result.verdict === 'fail' ? paint('red', MARK.fail) : paint('yellow', MARK.error);
+  const marks: Record<ScenarioResult['verdict'], string> = {
+    pass: paint('green', MARK.pass),
+    fail: paint('red', MARK.fail),
+    error: paint('yellow', MARK.error),
+    'not-exercised': paint('cyan', MARK['not-exercised']),
+    'not-applicable': paint('dim', MARK['not-applicable']),
+  };
   const warnings = result.verdict === 'pass' ? failedExpectations(result, 'should').length : 0;
-  const note = result.verdict === 'error' ? paint('yellow', '  (error)') : warnings > 0 ? paint('yellow', `  (${plural(warnings, 'warning')})`) : '';
-  return `${mark} ${result.name}  ${paint('dim', formatDuration(result.durationMs))}${note}`;
+  const note =
+    result.verdict === 'error'
+      ? paint('yellow', '  (error)')
+      : isUntested(result)
+        ? paint('cyan', `  (${result.verdict.replace('-', ' ')})`)
+        : warnings > 0
+          ? paint('yellow', `  (${plural(warnings, 'warning')})`)
+          : '';
+  return `${marks[result.verdict]} ${result.name}  ${paint('dim', formatDuration(result.durationMs))}${note}`;
 }
 
 /**
@@ -116,14 +130,25 @@ export function formatScenarioBlock(result: ScenarioResult, options: Pick<Resolv
   const warned = failedExpectations(result, 'should');
   if (result.verdict === 'pass' && warned.length === 0) return undefined;
 
-  const heading =
-    result.verdict === 'error'
-      ? paint(['yellow', 'bold'], `${MARK.error} ERROR  ${result.name}`)
-      : result.verdict === 'fail'
-        ? paint(['red', 'bold'], `${MARK.fail} FAILED  ${result.name}`)
-        : paint(['yellow', 'bold'], `${MARK.warning} WARNING  ${result.name}`);
-  const lines = [`${heading}${result.file ? paint('dim', `  (${displayPath(result.file, options.cwd)})`) : ''}`];
+  const headings: Record<ScenarioResult['verdict'], string> = {
+    error: paint(['yellow', 'bold'], `${MARK.error} ERROR  ${result.name}`),
+    fail: paint(['red', 'bold'], `${MARK.fail} FAILED  ${result.name}`),
+    pass: paint(['yellow', 'bold'], `${MARK.warning} WARNING  ${result.name}`),
+    'not-exercised': paint(['cyan', 'bold'], `${MARK['not-exercised']} NOT EXERCISED  ${result.name}`),
+    'not-applicable': paint('bold', `${MARK['not-applicable']} NOT APPLICABLE  ${result.name}`),
+  };
+  const lines = [`${headings[result.verdict]}${result.file ? paint('dim', `  (${displayPath(result.file, options.cwd)})`) : ''}`];
   lines.push(`  What it checks: ${result.intent}`);
+  if (result.verdict === 'not-applicable') {
+    lines.push(`  Not run: ${indentRest(result.reason ?? 'the client does not do what the scenario is about', '  ')}.`);
+    return `${lines.join('\n')}\n`;
+  }
+  if (result.verdict === 'not-exercised') {
+    lines.push('  Neither a pass nor a failure: nothing gave the client a chance to break the rule.');
+    for (const expectation of result.expectations.filter((e) => e.level === 'must' && e.verdict === 'not-exercised')) {
+      lines.push('', ...formatExpectation(expectation, paint));
+    }
+  }
 
   if (result.verdict === 'error') {
     lines.push('', `  The scenario could not be judged: ${indentRest(result.error ?? 'unknown error', '  ')}`);
@@ -144,9 +169,12 @@ function formatClientLog(log: readonly string[], paint: ResolvedPrettyOptions['p
 
 function formatExpectation(expectation: ExpectationResult, paint: ResolvedPrettyOptions['paint']): string[] {
   const must = expectation.level === 'must';
-  const title = must
-    ? paint('red', `  ${MARK.fail} ${expectation.name}`)
-    : paint('yellow', `  ${MARK.warning} warning: ${expectation.name}`);
+  const title =
+    expectation.verdict === 'not-exercised'
+      ? paint('cyan', `  ${MARK['not-exercised']} not exercised: ${expectation.name}`)
+      : must
+        ? paint('red', `  ${MARK.fail} ${expectation.name}`)
+        : paint('yellow', `  ${MARK.warning} warning: ${expectation.name}`);
   const level = must ? `must, rule "${expectation.rule}"` : `should, rule "${expectation.rule}"; a warning does not fail the run`;
   const lines = [`${title}  ${paint('dim', `(${level})`)}`, `    ${indentRest(expectation.explanation, '    ')}`];
   if (expectation.evidence.length === 0) {
@@ -158,13 +186,12 @@ function formatExpectation(expectation: ExpectationResult, paint: ResolvedPretty
 }
 
 /**
- * `3 passed, 1 failed, 0 errored` alone on its line (CI log scanners read it), then the duration
- * and the number of warnings.
+ * `3 passed, 1 failed, 0 errored, 2 not exercised, 1 not applicable` alone on its line (CI log
+ * scanners read it), then the duration and the number of warnings.
  */
 export function formatSummary(result: RunResult, paint: ResolvedPrettyOptions['paint'] = (_s, t) => t): string {
-  const { passed, failed, errored, durationMs } = result.summary;
   const warnings = result.scenarios.reduce((sum, scenario) => sum + failedExpectations(scenario, 'should').length, 0);
-  const lines = [`${passed} passed, ${failed} failed, ${errored} errored`, paint('dim', `Duration ${formatDuration(durationMs)}`)];
+  const lines = [formatCounts(result.summary), paint('dim', `Duration ${formatDuration(result.summary.durationMs)}`)];
   if (warnings > 0) lines.push(paint('yellow', `${plural(warnings, 'warning')} (should expectations; they do not fail the run)`));
   return `${lines.join('\n')}\n`;
 }

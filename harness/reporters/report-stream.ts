@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative } from 'node:path';
 import type { ExpectationResult } from '../expectations/judge.ts';
 import type { ScenarioResult } from '../runner/run-scenario.ts';
+import type { RunSummary } from './reporter.ts';
 
 /**
  * Where a reporter writes: `process.stdout`, a file stream, or a test's collector. `isTTY` and
@@ -17,6 +18,16 @@ export interface ReportStream {
 export async function writeReportFile(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, text, 'utf8');
+}
+
+/** `3 passed, 1 failed, 0 errored, 2 not exercised, 1 not applicable`: the summary line every report and the CLI print. */
+export function formatCounts(summary: RunSummary): string {
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored, ${summary.notExercised} not exercised, ${summary.notApplicable} not applicable`;
+}
+
+/** Scenarios that say nothing about the client either way: not exercised, or not applicable. */
+export function isUntested(result: ScenarioResult): boolean {
+  return result.verdict === 'not-exercised' || result.verdict === 'not-applicable';
 }
 
 /** The expectations of a scenario that failed at `level`. */

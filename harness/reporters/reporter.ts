@@ -1,17 +1,30 @@
 import type { ScenarioResult } from '../runner/run-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
-/** Scenario counts of a run by verdict, e.g. to decide a CI exit code (any `failed` or `errored` means the client broke the contract or could not be judged). */
+/**
+ * Scenario counts of a run by verdict. Only `failed` and `errored` mean the client broke the
+ * contract or could not be judged (exit code 1); `notExercised` and `notApplicable` scenarios say
+ * nothing about the client either way.
+ */
 export interface RunSummary {
   passed: number;
   failed: number;
   /** Scenarios with verdict `error`: they could not be judged. */
   errored: number;
+  /** Scenarios that ran but gave the client no chance to break a `must` rule. */
+  notExercised: number;
+  /** Scenarios about something the client does not declare it does (not run). */
+  notApplicable: number;
   durationMs: number;
 }
 
+/** The version of the run report (`RunResult`) contract; 2 added the not-exercised and not-applicable verdicts. */
+export const REPORT_VERSION = 2;
+
 /** The result of a run: a public contract (the JSON reporter writes exactly this). */
 export interface RunResult {
+  /** The report contract's version: {@link REPORT_VERSION}. */
+  reportVersion: number;
   summary: RunSummary;
   scenarios: ScenarioResult[];
 }

@@ -1,20 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultScopeOf } from '../../server/config/index.ts';
 import { createClock, createServer, type UnderstudyServer } from '../../server/index.ts';
 import type { JournalEntry } from '../../server/journal/types.ts';
-import type { ClientEnvironment, ClientExit, ClientSession, Driver, TimeControl, WorkRequest, WorkResult } from '../drivers/driver.ts';
-import { template } from '../drivers/environment.ts';
-import { judge, type ExpectationResult } from '../expectations/judge.ts';
+import type { ClientExit, ClientSession, Driver, TimeControl, WorkRequest } from '../drivers/driver.ts';
+import { judge, scenarioVerdict, type ExpectationResult, type UnitRecord } from '../expectations/judge.ts';
 import { describeEntry } from '../expectations/evidence.ts';
+import type { BoundsInput } from '../scenario/bounds.ts';
+import { notApplicableReason, resolveDeclaration, type ClientDeclaration, type ClientDeclarationInput } from '../scenario/declaration.ts';
 import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
+import { clientEnvironment, tagUnitPath } from './client-environment.ts';
 
 /**
- * A scenario's outcome: `pass` when no `must` expectation failed (`should` failures are only
- * reported), `fail` when one did, `error` when it could not be judged (the client would not start,
- * a step broke, a timeout, no expectations).
+ * A scenario's outcome:
+ * - `pass`: every `must` expectation was put to the test and held (`should` failures are only reported);
+ * - `fail`: a `must` expectation was broken;
+ * - `error`: it could not be judged (the client would not start, a step broke, a timeout);
+ * - `not-exercised`: it ran, but nothing gave the client a chance to break a `must` rule (`reason` says what was missing);
+ * - `not-applicable`: the client does not do what the scenario is about (`reason` says why and what to declare if it does).
+ * Only `fail` and `error` make `understudy run` exit 1.
  */
-export type Verdict = 'pass' | 'fail' | 'error';
+export type Verdict = 'pass' | 'fail' | 'error' | 'not-exercised' | 'not-applicable';
 
 /** The outcome of one scenario: a public contract through the JSON reporter. */
 export interface ScenarioResult {
@@ -24,6 +29,8 @@ export interface ScenarioResult {
   tags: string[];
   verdict: Verdict;
   expectations: ExpectationResult[];
+  /** Why the verdict is `not-applicable` or `not-exercised`, in a sentence. */
+  reason?: string;
   /** Why the scenario could not be judged (verdict "error"). */
   error?: string;
   /** Set when the error is the harness's kind, e.g. CLIENT_START_FAILED for a client that cannot run. */
@@ -35,10 +42,18 @@ export interface ScenarioResult {
   journal: string[];
 }
 
-/** How `runScenario()` runs one scenario: the client to drive, and a hook to reach the scenario's server. */
+/** How `runScenario()` runs one scenario: the client to drive, what it declares it does, and a hook to reach the scenario's server. */
 export interface RunScenarioOptions {
   /** How the client under test is started and talked to (`commandDriver`, `moduleDriver`, `httpDriver`...). */
   driver: Driver;
+  /**
+   * What the client does (grants, request timeout, headers it sends; see docs/rules.md):
+   * a scenario that needs something else is `not-applicable`. Default: client_credentials, no
+   * request timeout, both kinds of configured headers.
+   */
+  declaration?: ClientDeclarationInput | ClientDeclaration;
+  /** Bounds of the verdicts (win over the declaration's own `bounds`). */
+  bounds?: BoundsInput;
   /** Hook: the server is up (e.g. the vitest integration exposes it). */
   onServer?: (server: UnderstudyServer) => void;
 }
@@ -46,11 +61,16 @@ export interface RunScenarioOptions {
 const DEFAULT_UNIT_TIMEOUT_S = 30;
 const DEFAULT_SCENARIO_TIMEOUT_S = 60;
 const CLOSE_TIMEOUT_MS = 5000;
+/** Real ms to wait for requests still in flight at a checkpoint and at the end. */
+const SETTLE_MS = 2000;
+/** Seconds a unit's backstop timeout and the scenario's exceed the give-up bound of a hang scenario. */
+const BACKSTOP_SLACK_S = 10;
 
 /**
  * Runs one scenario on a server of its own (ephemeral port): starts the client through the
- * driver, plays the timeline, and judges the expectations on the journal and the client's
- * reports. Never throws: whatever goes wrong becomes a verdict with the client's log attached.
+ * driver, plays the timeline, lets the journal settle, and judges the expectations on the journal
+ * and the client's reports. Never throws: whatever goes wrong becomes a verdict with the client's
+ * log attached. A scenario that needs what the client does not declare is not run at all.
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const started = performance.now();
@@ -71,57 +91,71 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   // Virtual time the scenario started: every "+N s" in its report counts from here.
   let origin: number | undefined;
   try {
+    const declaration = isResolved(options.declaration) ? options.declaration : resolveDeclaration([options.declaration], options.bounds);
+    const inapplicable = notApplicableReason(scenario.needs, declaration);
+    if (inapplicable) {
+      result.verdict = 'not-applicable';
+      result.reason = inapplicable;
+      return result;
+    }
     time?.install();
     // With fake timers the server's clock follows the client's time, so a one-hour lifetime
     // passes in one `advance` step for both of them.
     const clock = time ? createClock({ realNow: () => time.now() }) : undefined;
-    server = await createServer({ port: 0, config: scenario.server as never, clock });
+    // The API accepts a token 2 s past its whole-second exp (unless the scenario says otherwise),
+    // so that exp's rounding never refuses a client that refreshes on time: the judge decides
+    // lateness on what the client was told.
+    server = await createServer({ port: 0, config: withScenarioLeeway(scenario.server) as never, clock });
     options.onServer?.(server);
-    const env = clientEnvironment(scenario, server);
+    const env = clientEnvironment(scenario, server, declaration);
     origin = server.clock.nowMs() / 1000;
-    const start = origin;
-    const level = scenario.level ?? 'must';
-    const rule = scenario.tags?.find((t) => t.startsWith('rule:'))?.slice('rule:'.length) ?? scenario.name;
-    const judgeAll = (expectations: Expectation[] | undefined, entries: JournalEntry[], units: WorkResult[], exit?: ClientExit) =>
-      (expectations ?? []).map((expectation) => judge(expectation, { entries, origin: start, units, exit }, { level, rule }));
+    const context: JudgeContext = { scenario, declaration, origin, steps: [], onSharedClock: time !== undefined };
+    const backstop = giveUpBackstop(scenario, declaration);
+    const scenarioTimeoutMs = Math.max(scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S, backstop ?? 0) * 1000;
 
     if (scenario.mode === 'run-to-completion') {
       if (!options.driver.runToCompletion) throw new HarnessError('USAGE', 'run-to-completion scenarios need a program to run: the command driver (--client "CMD")');
-      const { exit, log } = await options.driver.runToCompletion(env, (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000);
+      const { exit, log } = await options.driver.runToCompletion(env, scenarioTimeoutMs);
       result.clientLog = log.slice(-50);
       if (exit.code === 126 || exit.code === 127) {
         throw new HarnessError('CLIENT_START_FAILED', `the client "${options.driver.label}" could not be run (exit ${exit.code}); check the --client command`);
       }
-      result.expectations = judgeAll(scenario.expect, server.journal.entries(), [], exit);
+      await server.settle({ timeoutMs: SETTLE_MS, endHeld: true });
+      result.expectations = judgeAll(context, scenario.expect, server.journal.entries(), [], exit);
     } else {
       session = await options.driver.start(env, { now: () => server?.clock.nowMs() ?? Date.now(), hungRequests: () => server?.hungRequests() ?? 0 });
       const stop = new AbortController();
-      const timeline = playTimeline(scenario, server, session, judgeAll, time, stop.signal);
-      const timeoutMs = (scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000;
-      const outcome = await Promise.race([timeline, sleep(timeoutMs, 'timeout' as const, { ref: false })]);
+      const timeline = playTimeline(context, server, session, time, stop.signal, backstop);
+      const outcome = await Promise.race([timeline, sleep(scenarioTimeoutMs, 'timeout' as const, { ref: false })]);
       if (outcome === 'timeout') {
         // The timeline must not go on handing work to a client that is being closed.
         stop.abort();
         timeline.catch(() => undefined);
-        throw new Error(`the scenario did not finish within its ${timeoutMs / 1000} s timeout`);
+        throw new Error(`the scenario did not finish within its ${scenarioTimeoutMs / 1000} s timeout`);
       }
-      // Hung requests are released before the client is asked to finish.
-      server.faults.clear();
+      // Requests still held end without an answer (journaled as such, never as answered),
+      // then the client is closed, then whatever it sent while closing is waited for.
+      await server.settle({ timeoutMs: SETTLE_MS, endHeld: true });
       const exit = await session.close(CLOSE_TIMEOUT_MS);
+      await server.settle({ timeoutMs: SETTLE_MS, endHeld: true });
       result.clientLog = session.log.slice(-50);
       if (session.startFailure) throw new HarnessError('CLIENT_START_FAILED', session.startFailure);
-      result.expectations = [...outcome.checkpoints, ...judgeAll(scenario.expect, server.journal.entries(), outcome.units, exit)];
+      result.expectations = [...outcome.checkpoints, ...judgeAll(context, scenario.expect, server.journal.entries(), outcome.units, exit)];
     }
-    const mustFail = result.expectations.some((e) => e.verdict === 'fail' && e.level === 'must');
-    result.verdict = result.expectations.length === 0 ? 'error' : mustFail ? 'fail' : 'pass';
-    if (result.expectations.length === 0) result.error = 'the scenario has no expectations to judge';
+    if (result.expectations.length === 0) {
+      result.error = 'the scenario has no expectations to judge';
+    } else {
+      result.verdict = scenarioVerdict(result.expectations);
+      if (result.verdict === 'not-exercised') {
+        result.reason = result.expectations.filter((e) => e.level === 'must' && e.verdict !== 'pass').map((e) => `${e.name}: ${e.explanation}`).join(' ');
+      }
+    }
   } catch (error) {
     result.verdict = 'error';
     result.error = error instanceof Error ? error.message : String(error);
     if (error instanceof HarnessError) result.errorCode = error.code;
   } finally {
     if (session) {
-      server?.faults.clear();
       await session.close(CLOSE_TIMEOUT_MS).catch(() => undefined);
       if (result.clientLog.length === 0) result.clientLog = session.log.slice(-50);
     }
@@ -135,50 +169,88 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   return result;
 }
 
+function isResolved(declaration: RunScenarioOptions['declaration']): declaration is ClientDeclaration {
+  return declaration !== undefined && 'bounds' in declaration && declaration.bounds !== undefined && 'origins' in declaration.bounds;
+}
+
+/** What every judgement of a scenario shares. */
+interface JudgeContext {
+  scenario: Scenario;
+  declaration: ClientDeclaration;
+  origin: number;
+  /** `advance` steps taken, as (virtual instant after the step, seconds moved). */
+  steps: { at: number; seconds: number }[];
+  /** The client shares the server's virtual clock (fake timers, libfaketime). */
+  onSharedClock: boolean;
+}
+
+function judgeAll(context: JudgeContext, expectations: Expectation[] | undefined, entries: JournalEntry[], units: UnitRecord[], exit?: ClientExit): ExpectationResult[] {
+  const { scenario, declaration, origin, steps, onSharedClock } = context;
+  const level = scenario.level ?? 'must';
+  const rule = scenario.tags?.find((t) => t.startsWith('rule:'))?.slice('rule:'.length) ?? scenario.name;
+  // A client on real time did not live through the virtual clock's jumps: take them out.
+  const clientTime = onSharedClock || steps.length === 0 ? undefined : (virtual: number) => virtual - steps.filter((step) => step.at <= virtual).reduce((sum, step) => sum + step.seconds, 0);
+  return (expectations ?? []).map((expectation) => judge(expectation, { entries, origin, units, exit, bounds: declaration.bounds, clientTime }, { level, rule }));
+}
+
 interface TimelineOutcome {
-  units: WorkResult[];
+  units: UnitRecord[];
   checkpoints: ExpectationResult[];
 }
 
 async function playTimeline(
-  scenario: Scenario,
+  context: JudgeContext,
   server: UnderstudyServer,
   session: ClientSession,
-  judgeAll: (expectations: Expectation[] | undefined, entries: JournalEntry[], units: WorkResult[]) => ExpectationResult[],
   time: TimeControl | undefined,
   signal: AbortSignal,
+  backstop: number | undefined,
 ): Promise<TimelineOutcome> {
-  const units: WorkResult[] = [];
+  const { scenario } = context;
+  const units: UnitRecord[] = [];
   const checkpoints: ExpectationResult[] = [];
   let nextId = 1;
   let segmentStartSeq = 0;
   let segmentStartUnit = 0;
   const defaultRoute = server.config.api.routes[0];
+  const virtualNow = () => server.clock.nowMs() / 1000;
+  let batches = 0;
+  const work = async (request: WorkRequest, timeoutMs: number, batch: number): Promise<UnitRecord> => {
+    const handedAt = virtualNow();
+    const handedSeq = server.journal.recorded;
+    const report = await session.work(request, timeoutMs);
+    return { ...report, handedAt, reportedAt: virtualNow(), handedSeq, batch };
+  };
 
   for (const step of scenario.timeline) {
     if (signal.aborted) break;
     if ('work' in step) {
       const spec = step.work;
-      const timeoutMs = (spec.timeout ?? DEFAULT_UNIT_TIMEOUT_S) * 1000;
-      const requests: WorkRequest[] = Array.from({ length: spec.count ?? 1 }, () => ({
-        id: nextId++,
-        op: 'work',
-        method: spec.method ?? defaultRoute?.method ?? 'GET',
-        path: spec.path ?? defaultRoute?.path ?? '/',
-        ...(spec.body === undefined ? {} : { body: spec.body }),
-      }));
+      const timeoutMs = Math.max(spec.timeout ?? DEFAULT_UNIT_TIMEOUT_S, backstop ?? 0) * 1000;
+      const requests: WorkRequest[] = Array.from({ length: spec.count ?? 1 }, () => {
+        const id = nextId++;
+        return {
+          id,
+          op: 'work',
+          method: spec.method ?? defaultRoute?.method ?? 'GET',
+          path: tagUnitPath(spec.path ?? defaultRoute?.path ?? '/', id),
+          ...(spec.body === undefined ? {} : { body: spec.body }),
+        };
+      });
       if (spec.concurrent) {
-        units.push(...(await Promise.all(requests.map((request) => session.work(request, timeoutMs)))));
+        const batch = ++batches;
+        units.push(...(await Promise.all(requests.map((request) => work(request, timeoutMs, batch)))));
       } else {
         for (const [index, request] of requests.entries()) {
           if (signal.aborted) break;
           if (index > 0 && spec.interval) await pause(spec.interval * 1000, time);
-          units.push(await session.work(request, timeoutMs));
+          units.push(await work(request, timeoutMs, ++batches));
         }
       }
     } else if ('advance' in step) {
       if (time) await time.advance(step.advance * 1000);
       else server.clock.advance(step.advance);
+      context.steps.push({ at: virtualNow(), seconds: step.advance });
     } else if ('wait' in step) {
       await pause(step.wait * 1000, time);
     } else if ('fault' in step) {
@@ -188,8 +260,9 @@ async function playTimeline(
     } else if ('rotate-keys' in step) {
       await server.keys.rotate({ grace: step['rotate-keys'].grace });
     } else if ('expect' in step) {
+      await server.settle({ timeoutMs: SETTLE_MS });
       const entries = server.journal.entries({ since: segmentStartSeq });
-      checkpoints.push(...judgeAll(step.expect, entries, units.slice(segmentStartUnit)));
+      checkpoints.push(...judgeAll(context, step.expect, entries, units.slice(segmentStartUnit)));
       segmentStartSeq = server.journal.recorded;
       segmentStartUnit = units.length;
     } else {
@@ -199,6 +272,25 @@ async function playTimeline(
   return { units, checkpoints };
 }
 
+/**
+ * A scenario that judges how a client gives up on a hanging endpoint must let it take its bound:
+ * the unit's and the scenario's backstop timeouts grow past it.
+ */
+function giveUpBackstop(scenario: Scenario, declaration: ClientDeclaration): number | undefined {
+  const expectations = [...(scenario.expect ?? []), ...scenario.timeline.flatMap((step) => ('expect' in step ? step.expect : []))];
+  const limits = expectations.filter((e) => e.abandonedWithin !== undefined).map((e) => e.abandonedWithin?.seconds ?? declaration.bounds.giveUpWithin ?? 0);
+  return limits.length === 0 ? undefined : Math.max(...limits) + BACKSTOP_SLACK_S;
+}
+
+/** The scenario's server configuration, with the API's 2 s leeway unless the scenario sets one. */
+function withScenarioLeeway(server: Scenario['server']): Record<string, unknown> {
+  const config = (server ?? {}) as Record<string, unknown>;
+  return config.leeway === undefined ? { ...config, leeway: SCENARIO_API_LEEWAY_S } : config;
+}
+
+/** Seconds past `exp` the scenario servers' API still accepts a token (see runScenario). */
+export const SCENARIO_API_LEEWAY_S = 2;
+
 /** A pause of `ms`: real time, or fake time when the client runs on fake timers. */
 function pause(ms: number, time: TimeControl | undefined): Promise<unknown> {
   return time ? time.advance(ms) : sleep(ms);
@@ -207,8 +299,7 @@ function pause(ms: number, time: TimeControl | undefined): Promise<unknown> {
 function applyFaultStep(server: UnderstudyServer, fault: Extract<Step, { fault: unknown }>['fault']): void {
   if ('remove' in fault && typeof fault.remove === 'string') {
     if (!server.faults.remove(fault.remove)) throw new HarnessError('SCENARIO_INVALID', `fault step: no rule with id ${fault.remove} to remove (give the rule an id when adding it)`);
-  }
-  else if ('clear' in fault && fault.clear === true) server.faults.clear();
+  } else if ('clear' in fault && fault.clear === true) server.faults.clear();
   else server.faults.add(fault);
 }
 
@@ -220,27 +311,6 @@ function revoke(server: UnderstudyServer, what: Extract<Step, { revoke: unknown 
   } else {
     server.revoke({ clientId: ('clientId' in what && what.clientId) || scenario.client?.id || (server.config.clients[0]?.id as string) });
   }
-}
-
-function clientEnvironment(scenario: Scenario, server: UnderstudyServer): ClientEnvironment {
-  const client = scenario.client ?? {};
-  const configured = server.config.clients.find((c) => c.id === client.id) ?? server.config.clients[0];
-  if (!configured) throw new Error('the scenario server has no client configured');
-  const defaultScope = defaultScopeOf(configured, server.config.profile);
-  const base = {
-    tokenUrl: server.urls.tokenUrl,
-    issuer: server.urls.issuer,
-    jwksUrl: server.urls.jwksUrl,
-    discoveryUrl: server.urls.discoveryUrl,
-    clientId: client.id ?? configured.id,
-    clientSecret: client.secret ?? configured.secret ?? '',
-    scope: client.scope ?? defaultScope,
-    apiUrl: server.url,
-    tokenHeaders: client.tokenHeaders ?? {},
-    apiHeaders: client.apiHeaders ?? {},
-  };
-  const variables = Object.fromEntries(Object.entries(client.env ?? {}).map(([name, value]) => [name, template(value, base)]));
-  return { ...base, variables };
 }
 
 function assertNever(value: never): never {

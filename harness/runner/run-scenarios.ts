@@ -3,8 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Driver } from '../drivers/driver.ts';
 import { HarnessError } from '../errors.ts';
-import type { Reporter, RunResult } from '../reporters/reporter.ts';
+import { REPORT_VERSION, type Reporter, type RunResult } from '../reporters/reporter.ts';
 import { findScenarioFiles, loadScenarioFile, selectScenarios, validateScenario } from '../scenario/load.ts';
+import type { BoundsInput } from '../scenario/bounds.ts';
+import { resolveDeclaration, type ClientDeclarationInput } from '../scenario/declaration.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { runScenario, type ScenarioResult } from './run-scenario.ts';
 
@@ -37,15 +39,26 @@ export interface RunScenariosOptions {
   parallel?: number;
   /** Told of each scenario as the run goes (e.g. `createReporter('junit', { out })`); default: none. */
   reporters?: Reporter[];
+  /**
+   * What the client does: grants, request timeout, headers it sends (docs/rules.md). A scenario
+   * that needs something it does not declare is `not-applicable`. Several are merged in order
+   * (e.g. a file, then command-line options).
+   */
+  declaration?: ClientDeclarationInput | ClientDeclarationInput[];
+  /** Bounds of the verdicts for this run, e.g. `{ giveUpWithin: 20 }` (win over the declaration's). */
+  bounds?: BoundsInput;
 }
 
 /**
  * The harness's core: selects scenarios, runs them in parallel on servers of their own, and
  * reports. The CLI and the vitest integration are thin layers over it.
- * @throws HarnessError SCENARIO_INVALID / SCENARIO_NOT_FOUND before anything runs.
+ * @throws HarnessError SCENARIO_INVALID / SCENARIO_NOT_FOUND / USAGE (a bad declaration or bound) before anything runs.
  */
 export async function runScenarios(options: RunScenariosOptions): Promise<RunResult> {
   const started = performance.now();
+  const declarations = Array.isArray(options.declaration) ? options.declaration : [options.declaration];
+  // Checked before anything runs: a bad declaration is a usage error, not a verdict.
+  const declaration = resolveDeclaration(declarations, options.bounds);
   const scenarios = await collect(options);
   const reporters = options.reporters ?? [];
   for (const reporter of reporters) reporter.onRunStart?.(scenarios);
@@ -57,7 +70,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
       const index = next++;
       const scenario = scenarios[index] as Scenario;
       for (const reporter of reporters) reporter.onScenarioStart?.(scenario);
-      const result = await runScenario(scenario, { driver: options.driver });
+      const result = await runScenario(scenario, { driver: options.driver, declaration });
       results[index] = result;
       for (const reporter of reporters) reporter.onScenarioResult?.(result);
     }
@@ -66,11 +79,15 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
   const parallel = options.driver.time ? 1 : Math.min(options.parallel ?? 4, options.driver.maxParallel ?? Number.POSITIVE_INFINITY);
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, scenarios.length)) }, worker));
 
+  const count = (verdict: ScenarioResult['verdict']) => results.filter((r) => r.verdict === verdict).length;
   const result: RunResult = {
+    reportVersion: REPORT_VERSION,
     summary: {
-      passed: results.filter((r) => r.verdict === 'pass').length,
-      failed: results.filter((r) => r.verdict === 'fail').length,
-      errored: results.filter((r) => r.verdict === 'error').length,
+      passed: count('pass'),
+      failed: count('fail'),
+      errored: count('error'),
+      notExercised: count('not-exercised'),
+      notApplicable: count('not-applicable'),
       durationMs: Math.round(performance.now() - started),
     },
     scenarios: results,

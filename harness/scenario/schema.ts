@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scenarioNeedsSchema } from './declaration.ts';
 
 /**
  * A scenario file: one sentence of intent, the server set-up, a timeline of steps and the
@@ -59,14 +60,30 @@ const bounds = z
 export const expectationSchema = z
   .object({
     name: z.string().min(1).describe('What a reader sees. Default: derived from the check.').optional(),
-    rule: z.string().min(1).describe('The contract rule (FAULTS.md "Client behaviours to verify"), e.g. "reuse".').optional(),
+    rule: z.string().min(1).describe('The contract rule (the rule catalogue, docs/rules.md), e.g. "reuse".').optional(),
     level: levelSchema.describe('must: a failure fails the run; should: reported, but the run passes. Default: the scenario level.').optional(),
     why: z.string().describe('Why this level: shown in the verdict.').optional(),
     tokenRequests: bounds.optional(),
     apiCalls: bounds.optional(),
-    tokenRequestsPerUnit: z.object({ max: z.number().positive() }).strict().optional(),
-    noExpiredTokenUse: z.object({ margin: z.number().min(0).describe('Seconds before exp that count as expired. Default: 0.').optional() }).strict().optional(),
-    replayOnceAfterInvalidToken: z.object({}).strict().optional(),
+    tokenRequestsPerUnit: z
+      .object({ max: z.number().positive().describe('Token requests per unit at most. Default: the failFastAttempts bound.').optional() })
+      .strict()
+      .describe('Follows each unit: its token requests, at most max (no storm).')
+      .optional(),
+    failsFast: z.object({}).strict().describe('Follows each unit refused with a permanent error (a 4xx but 429): at most the failFastAttempts bound of token requests.').optional(),
+    reusesToken: z.object({}).strict().describe('No token request while the client holds a token that outlives the refreshMargin bound.').optional(),
+    singleFlight: z.object({}).strict().describe('Each batch of concurrent units that needed a token shares one token request.').optional(),
+    noExpiredTokenUse: z
+      .object({ margin: z.number().min(0).describe('Seconds before the told expiry that already count as expired. Default: 0.').optional() })
+      .strict()
+      .describe('No API call presents a token after what the client was told: response sent + expires_in (+ the expiryLatency bound).')
+      .optional(),
+    noReuseOfRefusedToken: z.object({}).strict().describe('No API call presents a token the API has already refused (invalid_token).').optional(),
+    replayOnceAfterInvalidToken: z
+      .object({ mayGiveUp: z.boolean().describe('A unit may also give up at the first refusal (no replay); never more than one replay. Default: false.').optional() })
+      .strict()
+      .describe('Follows each unit refused with invalid_token: a new token, then exactly one replay; a refused replay ends it.')
+      .optional(),
     noRefreshAfterInsufficientScope: z.object({}).strict().optional(),
     retryAfterRespected: z.object({}).strict().optional(),
     fallsBackAfterInvalidGrant: z.object({}).strict().describe('After invalid_grant on a refresh, the next token request uses the base grant, once.').optional(),
@@ -77,8 +94,15 @@ export const expectationSchema = z
       })
       .strict()
       .optional(),
-    abandonedWithin: z.object({ seconds: z.number().positive() }).strict().optional(),
-    headersPresent: z.object({ endpoint: z.enum(['token', 'api']), headers: z.array(z.string().min(1)).min(1) }).strict().optional(),
+    abandonedWithin: z.object({ seconds: z.number().positive().describe('Default: the giveUpWithin bound.').optional() }).strict().optional(),
+    headersPresent: z
+      .object({
+        endpoint: z.enum(['token', 'api']),
+        headers: z.array(z.string().min(1)).min(1),
+        minRequests: z.number().int().min(1).describe('Put to the test only when at least this many such requests were made (2: a re-fetch). Default: 1.').optional(),
+      })
+      .strict()
+      .optional(),
     paramsPresent: z.object({ params: z.array(z.string().min(1)).min(1) }).strict().optional(),
     outcomes: z
       .object({
@@ -105,7 +129,11 @@ export const EXPECTATION_KINDS = [
   'tokenRequests',
   'apiCalls',
   'tokenRequestsPerUnit',
+  'failsFast',
+  'reusesToken',
+  'singleFlight',
   'noExpiredTokenUse',
+  'noReuseOfRefusedToken',
   'replayOnceAfterInvalidToken',
   'noRefreshAfterInsufficientScope',
   'retryAfterRespected',
@@ -130,12 +158,14 @@ export const scenarioSchema = z
     tags: z.array(z.string().min(1)).describe('e.g. rule:reuse, idcs, must.').optional(),
     level: levelSchema.describe('Level of its expectations unless they say otherwise. Default: must.').optional(),
     mode: z.enum(['interactive', 'run-to-completion']).describe('run-to-completion: just run the program and judge journal and exit code.').optional(),
+    needs: scenarioNeedsSchema.describe('What the client must declare it does for the scenario to apply; otherwise the verdict is "not applicable".').optional(),
     server: z.record(z.string(), z.unknown()).describe('Configuration (the config file shape) on top of the embedded default.').optional(),
     client: z
       .object({
         id: z.string().min(1).describe('Client id the integration uses. Default: the first configured client.').optional(),
         secret: z.string().optional(),
         scope: z.string().describe('Scope the integration asks for. Default: its first granted scope.').optional(),
+        user: z.string().min(1).describe('A configured user (server.users) the client signs in as: UNDERSTUDY_USERNAME and UNDERSTUDY_PASSWORD.').optional(),
         tokenHeaders: z.record(z.string(), z.string()).optional(),
         apiHeaders: z.record(z.string(), z.string()).optional(),
         env: z.record(z.string(), z.string()).describe('Extra environment, templated: {{tokenUrl}}, {{issuer}}, {{jwksUrl}}, {{clientId}}, {{clientSecret}}, {{scope}}, {{apiUrl}}.').optional(),

@@ -62,6 +62,8 @@ export function answerMisdirected(journal: Journal, nowSeconds: number, request:
     path: url.pathname,
     status,
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    // Answered at once: no virtual time passes.
+    endTime: nowSeconds,
     // Node's server always sees a Host header; a Fetch Request does not list it.
     requestHeaders: ['host', ...[...request.headers.keys()].filter((name) => name !== 'host')],
     decision: 'rejected',

@@ -57,12 +57,13 @@ function judgeRule(state: MatcherState, received: unknown, question: RuleQuestio
     outcome.evidence.length > 0
       ? ['Journal (what the server saw):', ...outcome.evidence.map((line) => `  ${line}`)]
       : [`Journal: no request is relevant to this check (${entries.length} in all).`];
-  if (!outcome.exercised) {
-    const why = `Nothing in the journal put this rule to the test, so it can be neither confirmed nor denied. ${outcome.explanation}${question.hint ? ` ${question.hint}` : ''}`;
+  if (outcome.verdict === 'not-exercised' || outcome.verdict === 'not-applicable') {
+    const why = `Verdict: ${outcome.verdict}. Nothing in the journal put this rule to the test, so it can be neither confirmed nor denied. ${outcome.explanation}${question.hint ? ` ${question.hint}` : ''}`;
     // Vitest reports a failure when pass === isNot: so both `expect` and `expect.not` fail here.
     return { pass: state.isNot, message: () => [header, '', why, '', ...journal].join('\n') };
   }
-  const pass = question.inverted ? !outcome.pass : outcome.pass;
+  const held = outcome.verdict === 'pass';
+  const pass = question.inverted ? !held : held;
   return { pass, message: () => [header, '', outcome.explanation, '', ...journal].join('\n') };
 }
 
@@ -83,7 +84,7 @@ function argument(value: unknown): string {
 }
 
 /**
- * Matchers over understudy's journal, one per contract rule of FAULTS.md. Each accepts the
+ * Matchers over understudy's journal, one per contract rule of the rule catalogue (docs/rules.md). Each accepts the
  * fixture, a server, a Journal or an array of entries, and fails with the journal lines that
  * decided it.
  */

@@ -2,6 +2,8 @@ import { moduleDriver, type CreateClient } from '../../harness/drivers/module-dr
 import { HarnessError } from '../../harness/errors.ts';
 import { runScenario as runOneScenario, type ScenarioResult } from '../../harness/runner/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/load.ts';
+import type { BoundsInput } from '../../harness/scenario/bounds.ts';
+import { resolveDeclaration, type ClientDeclarationInput } from '../../harness/scenario/declaration.ts';
 import type { Scenario, ScenarioInput } from '../../harness/scenario/schema.ts';
 import type { UnderstudyServer } from '../../server/index.ts';
 import { findScenario } from './find-scenario.ts';
@@ -24,6 +26,14 @@ export interface RunScenarioOptions {
   folder?: string;
   /** Called with the scenario's own server once it is up. */
   onServer?: (server: UnderstudyServer) => void;
+  /**
+   * What the client does (grants, request timeout, headers; docs/rules.md): a scenario that
+   * needs something it does not declare is `not-applicable`. Default: client_credentials, no
+   * request timeout, both kinds of configured headers.
+   */
+  declaration?: ClientDeclarationInput;
+  /** Bounds of the verdicts, e.g. `{ giveUpWithin: 10 }`. */
+  bounds?: BoundsInput;
 }
 
 /**
@@ -32,7 +42,7 @@ export interface RunScenarioOptions {
  * `scenario` is a name of the built-in suite (`'early-revocation'`), or a scenario object
  * (`defineScenario(...)`).
  * @throws HarnessError SCENARIO_NOT_FOUND (with the nearest names) for an unknown name,
- *   SCENARIO_INVALID for a bad scenario object, USAGE for a bad `client`.
+ *   SCENARIO_INVALID for a bad scenario object, USAGE for a bad `client` or declaration.
  * @example
  * expect(await runScenario('early-revocation', { client: createClient })).toPassScenario();
  */
@@ -49,7 +59,7 @@ export async function runScenario(scenario: string | Scenario | ScenarioInput, o
       ? moduleDriver({ createClient: client, fakeTime: options.fakeTime })
       : moduleDriver({ file: client, exportName: options.exportName, fakeTime: options.fakeTime });
   const resolved = typeof scenario === 'string' ? await findScenario(scenario, options.folder) : toScenario(scenario);
-  return runOneScenario(resolved, { driver, onServer: options.onServer });
+  return runOneScenario(resolved, { driver, onServer: options.onServer, declaration: resolveDeclaration([options.declaration], options.bounds) });
 }
 
 function toScenario(scenario: Scenario | ScenarioInput): Scenario {

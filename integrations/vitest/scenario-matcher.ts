@@ -14,8 +14,9 @@ export const scenarioMatchers = {
   /**
    * The scenario passed: every `must` expectation held. A failure prints what the scenario
    * checks, each failed expectation's explanation and the journal lines that decided it, as
-   * `understudy run` does. A scenario that could not be judged (verdict "error") fails with and
-   * without `.not`: it says nothing about the client either way.
+   * `understudy run` does. A scenario that could not be judged (verdict "error"), was not
+   * exercised or is not applicable fails with and without `.not`: it says nothing about the
+   * client either way.
    */
   toPassScenario(this: MatcherState, received: unknown): SyncMatcherResult {
     if (!isScenarioResult(received)) {
@@ -23,7 +24,11 @@ export const scenarioMatchers = {
     }
     const header = `expect(result)${this.isNot ? '.not' : ''}.toPassScenario()`;
     const block = formatScenarioBlock(received, { cwd: process.cwd(), clientLogLines: 20, paint: plain });
+    // Neither "it passed" nor "it failed" can be claimed: the matcher fails with and without .not.
     if (received.verdict === 'error') return { pass: this.isNot, message: () => `${header}\n\n${block ?? received.error ?? 'the scenario could not be judged'}` };
+    if (received.verdict === 'not-exercised' || received.verdict === 'not-applicable') {
+      return { pass: this.isNot, message: () => `${header}\n\n${block ?? `${received.verdict}: ${received.reason ?? ''}`}` };
+    }
     if (received.verdict === 'fail') return { pass: false, message: () => `${header}\n\n${block}` };
     const held = received.expectations.map((e) => `  ✓ ${e.name}: ${e.explanation}`);
     return {

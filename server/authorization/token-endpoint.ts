@@ -75,7 +75,7 @@ async function respondWithTokens(ctx: HttpContext, server: ServerContext, { clie
     entry.issued = cached.summary;
     entry.grantedScope = decision.scopes.join(' ');
     entry.reason = `reissued cached token ${cached.summary.jti} to ${client.id} with ${cached.exp - iat}s left`;
-    sendJson(ctx, server, tweakTokenResponse(tweaks?.filter((t) => !(t.action.type === 'token_response' && t.action.reissue)), body, cached.exp - iat));
+    sendTokenResponse(ctx, server, tweakTokenResponse(tweaks?.filter((t) => !(t.action.type === 'token_response' && t.action.reissue)), body, cached.exp - iat));
     return;
   }
 
@@ -122,5 +122,17 @@ async function respondWithTokens(ctx: HttpContext, server: ServerContext, { clie
     entry.reason += ' with a refresh token';
   }
   if (cacheKey) server.faults.reissued.set(cacheKey, { body, exp: token.exp, summary: entry.issued });
-  sendJson(ctx, server, tweakTokenResponse(tweaks, body, token.exp - iat));
+  sendTokenResponse(ctx, server, tweakTokenResponse(tweaks, body, token.exp - iat));
+}
+
+/** Sends the token response and tells the journal what the client was told of the token's life. */
+function sendTokenResponse(ctx: HttpContext, server: ServerContext, body: Record<string, unknown>): void {
+  const issued = ctx.state.entry.issued;
+  const told = body.expires_in;
+  if (issued) {
+    // A copy: a reissued summary is shared with the cache and earlier entries.
+    const { expiresIn: _previous, ...summary } = issued;
+    ctx.state.entry.issued = typeof told === 'number' || typeof told === 'string' ? { ...summary, expiresIn: told } : summary;
+  }
+  sendJson(ctx, server, body);
 }

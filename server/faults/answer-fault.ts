@@ -7,6 +7,7 @@ import type { JournalEntry } from '../journal/types.ts';
 import { bearerChallenge } from '../resource/bearer-challenge.ts';
 import type { GatheredFacts } from './gather-facts.ts';
 import { GATEWAY_FORBIDDEN_PAGE } from './presets.ts';
+import type { RetryAfterHeader } from './rate-limiter.ts';
 import type { FaultAction } from './rule-schema.ts';
 
 const OAUTH_SIDE = new Set(['token', 'introspect', 'revoke']);
@@ -108,11 +109,13 @@ function sendError(
 }
 
 /** 429 with Retry-After, in the endpoint's error shape. */
-export function answerRateLimited(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, retryAfter: string | undefined, reason: string): void {
-  const description = retryAfter === undefined ? 'Too many requests.' : `Too many requests; retry after ${retryAfter}${/^\d+$/.test(retryAfter) ? ' seconds' : ''}.`;
+export function answerRateLimited(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, retryAfter: RetryAfterHeader, reason: string): void {
+  const { value } = retryAfter;
+  const description = value === undefined ? 'Too many requests.' : `Too many requests; retry after ${value}${/^\d+$/.test(value) ? ' seconds' : ''}.`;
   ctx.status = 429;
   ctx.set('cache-control', 'no-store');
-  if (retryAfter !== undefined) ctx.set('retry-after', retryAfter);
+  if (value !== undefined) ctx.set('retry-after', value);
+  if (retryAfter.seconds !== undefined) ctx.state.entry.retryAfter = retryAfter.seconds;
   if (OAUTH_SIDE.has(facts.endpoint)) ctx.set(server.profile.responseHeaders(ctx.state.requestId));
   ctx.body = { error: 'too_many_requests', error_description: description };
   ctx.state.entry.decision = 'rejected';

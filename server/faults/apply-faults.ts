@@ -117,7 +117,7 @@ function policeRateLimits(ctx: HttpContext, server: ServerContext, facts: Gather
     const earlyBy = Math.round(verdict.violation.earlyBy * 1000) / 1000;
     ctx.state.entry.violation = { kind: 'retry_after', rule: rule.id, earlyBySeconds: earlyBy };
     note(rule, `refused again: asked ${earlyBy}s before Retry-After had passed`);
-    answerRateLimited(ctx, server, facts, formatRetryAfter(verdict.retryAfter ?? 0, rule.action.format, now), `retried ${earlyBy}s before Retry-After elapsed`);
+    answerRateLimited(ctx, server, facts, formatRetryAfter(verdict.retryAfter ?? 0, rule.action.format, Date.now() / 1000), `retried ${earlyBy}s before Retry-After elapsed`);
     return true;
   }
   return false;
@@ -141,24 +141,27 @@ async function runTerminal(
         note(rule, `within the budget (${verdict.used}/${action.limit})`);
         return 'continue';
       }
-      const retryAfter = formatRetryAfter(verdict.retryAfter, action.format, now);
-      note(rule, `429 with Retry-After: ${retryAfter}`);
+      const retryAfter = formatRetryAfter(verdict.retryAfter, action.format, Date.now() / 1000);
+      note(rule, retryAfter.value === undefined ? '429 without Retry-After' : `429 with Retry-After: ${retryAfter.value}`);
       answerRateLimited(ctx, server, facts, retryAfter, action.limit ? `budget of ${action.limit} per ${action.window ?? 60}s spent` : 'rate limited');
       return 'answered';
     }
     case 'hang': {
       note(rule, 'held without an answer');
+      const socket = ctx.req.socket;
       const outcome = await server.faults.hangs.hold(rule.id, {
+        closed: () => socket.destroyed,
         onClose: (listener) => {
-          ctx.req.socket.once('close', listener);
-          return () => ctx.req.socket.off('close', listener);
+          socket.once('close', listener);
+          return () => socket.off('close', listener);
         },
       });
       if (outcome === 'released') {
         note(rule, 'released when the rule was removed');
         return 'continue';
       }
-      ctx.state.entry.reason = outcome === 'abandoned' ? 'the client gave up waiting' : 'the server stopped while the request hung';
+      ctx.state.entry.reason =
+        outcome === 'abandoned' ? 'the client gave up waiting' : outcome === 'ended' ? 'still held, without an answer, when the harness ended the run' : 'the server stopped while the request hung';
       dropConnection(ctx, outcome === 'abandoned' ? 'abandoned' : 'reset');
       return 'answered';
     }

@@ -1,5 +1,13 @@
 /** How a hung request ended. */
-export type HangOutcome = 'released' | 'abandoned' | 'stopped';
+/** `ended`: a harness settling its run ended the hold, the client still waiting. */
+export type HangOutcome = 'released' | 'abandoned' | 'stopped' | 'ended';
+
+/** The connection of a held request: whether its client is still there, and when it leaves. */
+export interface HeldConnection {
+  /** True once the socket is gone (the client gave up, or it was closed before the hold began). */
+  closed(): boolean;
+  onClose(listener: () => void): () => void;
+}
 
 interface Hung {
   ruleId: string;
@@ -8,22 +16,24 @@ interface Hung {
 
 /**
  * Requests held by `hang` rules. They wait until the client gives up (abandoned), the rule is
- * removed (released: the request then proceeds normally), or the server stops.
+ * removed (released: the request then proceeds normally), or the server stops. A request whose
+ * client is already gone is abandoned, never released: it must not be journaled as answered.
  */
 export class HangRegistry {
   #hung = new Set<Hung>();
 
-  hold(ruleId: string, signal: { onClose(listener: () => void): () => void }): Promise<HangOutcome> {
+  hold(ruleId: string, connection: HeldConnection): Promise<HangOutcome> {
+    if (connection.closed()) return Promise.resolve('abandoned');
     return new Promise((resolve) => {
       const hung: Hung = {
         ruleId,
         resolve: (outcome) => {
           this.#hung.delete(hung);
           stop();
-          resolve(outcome);
+          resolve(outcome === 'released' && connection.closed() ? 'abandoned' : outcome);
         },
       };
-      const stop = signal.onClose(() => hung.resolve('abandoned'));
+      const stop = connection.onClose(() => hung.resolve('abandoned'));
       this.#hung.add(hung);
     });
   }
@@ -32,8 +42,9 @@ export class HangRegistry {
     for (const hung of [...this.#hung]) if (hung.ruleId === ruleId) hung.resolve('released');
   }
 
-  stopAll(): void {
-    for (const hung of [...this.#hung]) hung.resolve('stopped');
+  /** Ends every held request: the server stops (`stopped`), or a harness settles the journal at the end of a run (`ended`). */
+  stopAll(outcome: 'stopped' | 'ended' = 'stopped'): void {
+    for (const hung of [...this.#hung]) hung.resolve(outcome);
   }
 
   get size(): number {

@@ -9,7 +9,7 @@ export interface PresetExpansion {
 }
 
 interface PresetDefinition<P extends z.ZodObject> {
-  /** One line: the failure it reproduces, as ../shared/FAULTS.md names it. */
+  /** One line: the failure it reproduces. */
   summary: string;
   params: P;
   expand: (params: z.output<P>) => PresetExpansion;
@@ -36,7 +36,8 @@ function define<P extends z.ZodObject>(definition: PresetDefinition<P>): PresetD
 }
 
 /**
- * Every fault of the catalogue (../shared/FAULTS.md) by a short name with sensible defaults, so
+ * Every fault a token client meets in the field (the rule catalogue, docs/rules.md, names the
+ * behaviour each one tests) by a short name with sensible defaults, so
  * a scenario or a curl line can say just the name. Defaults apply to every matching request;
  * narrow with `match` (e.g. `{"times": 1}` for a one-shot).
  */

@@ -91,21 +91,25 @@ describe('RateLimiter: budgets (spend)', () => {
 });
 
 describe('formatRetryAfter (RFC 9110 §10.2.3)', () => {
-  it('delay-seconds: whole seconds, rounded up, never negative', () => {
-    expect(formatRetryAfter(30, 'seconds', 0)).toBe('30');
-    expect(formatRetryAfter(30, undefined, 0)).toBe('30');
-    expect(formatRetryAfter(29.001, undefined, 0)).toBe('30');
-    expect(formatRetryAfter(0, undefined, 0)).toBe('0');
-    expect(formatRetryAfter(-3, undefined, 0)).toBe('0');
+  it('delay-seconds: whole seconds, rounded up, never negative; the seconds told are the value', () => {
+    expect(formatRetryAfter(30, 'seconds', 0)).toEqual({ value: '30', seconds: 30 });
+    expect(formatRetryAfter(30, undefined, 0)).toEqual({ value: '30', seconds: 30 });
+    expect(formatRetryAfter(29.001, undefined, 0)).toEqual({ value: '30', seconds: 30 });
+    expect(formatRetryAfter(0, undefined, 0)).toEqual({ value: '0', seconds: 0 });
+    expect(formatRetryAfter(-3, undefined, 0)).toEqual({ value: '0', seconds: 0 });
   });
 
-  it('http-date: an IMF-fixdate that many seconds after now', () => {
-    expect(formatRetryAfter(30, 'http-date', 1_893_456_000)).toBe('Tue, 01 Jan 2030 00:00:30 GMT');
-    expect(formatRetryAfter(0.2, 'http-date', 1_893_456_000)).toBe('Tue, 01 Jan 2030 00:00:01 GMT');
-    expect(formatRetryAfter(30, 'http-date', 1_893_456_000)).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  it('http-date: an IMF-fixdate that many seconds after the wall-clock now', () => {
+    expect(formatRetryAfter(30, 'http-date', 1_893_456_000)).toEqual({ value: 'Tue, 01 Jan 2030 00:00:30 GMT', seconds: 30 });
+    expect(formatRetryAfter(0.2, 'http-date', 1_893_456_000)).toEqual({ value: 'Tue, 01 Jan 2030 00:00:01 GMT', seconds: 1 });
+    expect(formatRetryAfter(30, 'http-date', 1_893_456_000).value).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
   });
 
-  it('http-date with a fractional now is never earlier than the deadline', () => {
-    expect(formatRetryAfter(30, 'http-date', 1_893_456_000.7)).toBe('Tue, 01 Jan 2030 00:00:31 GMT');
+  it('http-date with a fractional now is never earlier than the deadline, and tells the seconds until it', () => {
+    expect(formatRetryAfter(30, 'http-date', 1_893_456_000.7)).toEqual({ value: 'Tue, 01 Jan 2030 00:00:31 GMT', seconds: 30.3 });
+  });
+
+  it('none: no header, nothing told', () => {
+    expect(formatRetryAfter(30, 'none', 0)).toEqual({});
   });
 });

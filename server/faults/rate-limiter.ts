@@ -68,12 +68,26 @@ export class RateLimiter {
   }
 }
 
+/** A Retry-After as sent: the header value, and the seconds it tells the client to wait. */
+export interface RetryAfterHeader {
+  /** The header value; undefined when the format is `none` (no header). */
+  value?: string;
+  /** Seconds the value tells a client to wait, counted from the response's Date; undefined without a header. */
+  seconds?: number;
+}
+
 /**
  * RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. Both are whole seconds, so
- * they round up: a client that waits exactly as long as told is never early.
+ * they round up: a client that waits exactly as long as told is never early. An HTTP-date is
+ * counted from `wallNowSeconds`, the clock of the response's Date header (RFC 9110 §10.2.3 has a
+ * client compare the two), not from the virtual clock, which a client on real time does not see.
  */
-export function formatRetryAfter(seconds: number, format: 'seconds' | 'http-date' | 'none' | undefined, nowSeconds: number): string | undefined {
-  if (format === 'none') return undefined;
-  if (format === 'http-date') return new Date(Math.ceil(nowSeconds + Math.max(0, seconds)) * 1000).toUTCString();
-  return String(Math.max(0, Math.ceil(seconds)));
+export function formatRetryAfter(seconds: number, format: 'seconds' | 'http-date' | 'none' | undefined, wallNowSeconds: number): RetryAfterHeader {
+  if (format === 'none') return {};
+  const wait = Math.max(0, seconds);
+  if (format === 'http-date') {
+    const at = Math.ceil(wallNowSeconds + wait);
+    return { value: new Date(at * 1000).toUTCString(), seconds: Math.round((at - wallNowSeconds) * 1000) / 1000 };
+  }
+  return { value: String(Math.ceil(wait)), seconds: Math.ceil(wait) };
 }

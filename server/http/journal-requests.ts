@@ -2,6 +2,7 @@ import type { Next } from 'koa';
 import type { ServerContext } from '../context.ts';
 import { createEcid } from '../profiles/index.ts';
 import type { HttpContext } from './types.ts';
+import { UNIT_PARAMETER } from '../journal/types.ts';
 
 /**
  * Outermost middleware: gives the request an id (IDCS's ecid), turns any unexpected error into
@@ -41,6 +42,11 @@ async function answer(ctx: HttpContext, next: Next): Promise<void> {
   }
 }
 
+function unitTag(value: string | string[] | undefined): { unit?: number } {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text !== undefined && /^\d{1,9}$/.test(text) ? { unit: Number(text) } : {};
+}
+
 function record(ctx: HttpContext, server: ServerContext, time: number, realTime: string, started: number, remoteAddress: string | undefined): void {
   const draft = ctx.state.entry;
   server.journal.record({
@@ -53,7 +59,9 @@ function record(ctx: HttpContext, server: ServerContext, time: number, realTime:
     // No status line was sent when the connection was reset, closed empty, or abandoned.
     status: draft.transport && draft.transport !== 'truncated' ? 0 : ctx.status,
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    endTime: server.clock.nowMs() / 1000,
     requestHeaders: Object.keys(ctx.headers),
+    ...(ctx.querystring ? unitTag(ctx.query[UNIT_PARAMETER]) : {}),
     ...draft,
     decision: draft.decision ?? (ctx.status < 400 ? 'served' : 'rejected'),
     reason: draft.reason ?? `answered ${ctx.status}`,

@@ -11,6 +11,7 @@ function input(overrides: Partial<JournalEntryInput> = {}): JournalEntryInput {
     path: '/oauth2/v1/token',
     status: 200,
     durationMs: 3,
+    endTime: 1_700_000_000.003,
     requestHeaders: ['authorization', 'content-type'],
     decision: 'issued',
     reason: 'client credentials accepted',

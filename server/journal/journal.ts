@@ -1,5 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JournalEntry, JournalEntryInput, JournalQuery } from './types.ts';
 import { Listeners } from '../listeners.ts';
+
+/** Real milliseconds between looks at the requests in flight while draining. */
+const DRAIN_POLL_MS = 5;
 
 /** A sink receives every entry as it is recorded (e.g. a JSON Lines file). */
 export interface JournalSink {
@@ -138,6 +142,21 @@ export class Journal {
   /** Requests begun and not yet recorded. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /**
+   * Waits until no request is in flight but the `excused` ones (e.g. those a hang rule holds), or
+   * until `done()` says so, at most `timeoutMs` real milliseconds. Resolves true when that
+   * happened in time.
+   */
+  async drained(timeoutMs: number, excused: () => number = () => 0, done: () => boolean = () => false): Promise<boolean> {
+    // node:timers, not the globals: a harness may have faked the global timers for its client.
+    const deadline = performance.now() + timeoutMs;
+    while (this.#inFlight - excused() > 0 && !done()) {
+      if (performance.now() >= deadline) return false;
+      await sleep(DRAIN_POLL_MS);
+    }
+    return true;
   }
 
   /**

@@ -17,6 +17,7 @@ function input(overrides: Partial<JournalEntryInput> = {}): JournalEntryInput {
     path: '/bank/v1/payments',
     status: 401,
     durationMs: 1.25,
+    endTime: 1_700_000_000.124,
     requestHeaders: ['authorization'],
     decision: 'rejected',
     reason: 'the token has expired',

@@ -3,6 +3,9 @@ export type Endpoint = 'token' | 'api' | 'jwks' | 'discovery' | 'introspect' | '
 
 export const ENDPOINTS: readonly Endpoint[] = ['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'other'];
 
+/** The query parameter a contract harness tags each unit of work's API calls with (journaled as `unit`). */
+export const UNIT_PARAMETER = 'understudy_unit';
+
 /** What the server decided for a request. */
 export type Decision =
   /** A token was issued. */
@@ -21,6 +24,12 @@ export interface TokenSummary {
   iat?: number;
   exp?: number;
   kid?: string;
+  /**
+   * Issued tokens: `expires_in` exactly as the token response sent it, after any fault tweak (a
+   * number, or a string when a fault sent one); absent when the response carried none. With the
+   * entry's `endTime` it is what the client was told about the token's life.
+   */
+  expiresIn?: number | string;
 }
 
 /**
@@ -40,6 +49,11 @@ export interface JournalEntry {
   /** HTTP status sent; 0 when the connection ended before any status was sent (`transport` says how). */
   status: number;
   durationMs: number;
+  /**
+   * Virtual time the exchange ended (the answer was complete, or the connection dropped), epoch
+   * seconds: `time` and `endTime` are on one clock, whatever speed it runs at.
+   */
+  endTime: number;
   /** Client id, from authentication, the token presented, or the request. */
   clientId?: string;
   grantType?: string;
@@ -53,6 +67,13 @@ export interface JournalEntry {
   issued?: TokenSummary;
   /** The token presented with this request (API calls, introspection, revocation). */
   presented?: TokenSummary;
+  /**
+   * The unit of work a contract harness tagged the request with: the `understudy_unit` query
+   * parameter it adds to the API path it hands the client.
+   */
+  unit?: number;
+  /** Seconds a 429's Retry-After told the client to wait. */
+  retryAfter?: number;
   /** API route name, for API calls. */
   route?: string;
   /** Names (lower-case) of the request headers, so required-header rules can be judged. */

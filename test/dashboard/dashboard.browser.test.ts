@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
 
     // Recorded in-process: the page's cap is under test, not the server's throughput.
     for (let i = 0; i < 500; i += 1) {
-      server.journal.record({ time: server.clock.nowMs() / 1000, realTime: new Date().toISOString(), endpoint: 'jwks', method: 'GET', path: '/jwks', status: 200, durationMs: 0, requestHeaders: [], decision: 'served', reason: `burst ${i}` });
+      server.journal.record({ time: server.clock.nowMs() / 1000, realTime: new Date().toISOString(), endpoint: 'jwks', method: 'GET', path: '/jwks', status: 200, durationMs: 0, endTime: server.clock.nowMs() / 1000, requestHeaders: [], decision: 'served', reason: `burst ${i}` });
     }
     const last = server.journal.recorded;
     await expect.poll(() => rows().last().getAttribute('data-seq'), POLL).toBe(String(last));

@@ -14,7 +14,7 @@ import type { JournalEntryInput } from '../../server/journal/types.ts';
 import type { KeyRing } from '../../server/keys/key-ring.ts';
 
 function entry(path = '/oauth2/v1/token'): JournalEntryInput {
-  return { time: 1000, realTime: new Date(0).toISOString(), endpoint: 'token', method: 'POST', path, status: 200, durationMs: 1, requestHeaders: [], decision: 'issued', reason: 'test' };
+  return { time: 1000, realTime: new Date(0).toISOString(), endpoint: 'token', method: 'POST', path, status: 200, durationMs: 1, endTime: 1000.001, requestHeaders: [], decision: 'issued', reason: 'test' };
 }
 
 function source(): EventStreamSource & { keyRing: { current: { kid: string } }; revocations: Revocations } {

@@ -1,7 +1,9 @@
 // The README is part of the product: what it lists must match what the code has.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { environmentVariables } from '../../harness/drivers/environment.ts';
 import { PRESETS } from '../../server/faults/presets.ts';
+import { asShown, README_COMMANDS } from './readme-commands.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -15,6 +17,30 @@ describe('README', () => {
   it('gives the two set-up commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toMatch(/^npm test$/m);
+  });
+});
+
+describe('README protocol', () => {
+  it('lists every variable a command client can be given', () => {
+    const all = environmentVariables({
+      tokenUrl: 't', issuer: 'i', jwksUrl: 'j', discoveryUrl: 'd', clientId: 'c', clientSecret: 's', scope: 'x', apiUrl: 'a',
+      tokenHeaders: {}, apiHeaders: {}, requestTimeoutMs: 1000, username: 'ada', password: 'lovelace', variables: {},
+    });
+    const protocol = readme.slice(readme.indexOf('### The command protocol'), readme.indexOf('A complete client in plain Node'));
+    for (const name of Object.keys(all)) expect(protocol, name).toContain(`\`${name}\``);
+  });
+
+  it('shows the example clients\' declaration as it is, and the declare and bound commands that are tested', () => {
+    const declaration = readFileSync(new URL('../../examples/clients/example-client.understudy.yaml', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`yaml\n${declaration}\`\`\``);
+    for (const args of Object.values(README_COMMANDS)) expect(readme).toContain(asShown(args));
+  });
+
+  it('links the rule catalogue and the verdict matrix, which exist', () => {
+    for (const doc of ['docs/rules.md', 'docs/verdict-matrix.md']) {
+      expect(readme).toContain(`](${doc})`);
+      expect(existsSync(new URL(`../../${doc}`, import.meta.url)), doc).toBe(true);
+    }
   });
 });
 

@@ -99,18 +99,20 @@ describe('token.rate_limited', () => {
     expect((await s.lastEntry()).violation).toBeDefined();
   });
 
-  it('format "http-date": Retry-After is an HTTP-date 30 s ahead on the virtual clock', async () => {
+  it('format "http-date": Retry-After is an HTTP-date 30 s after the response\'s Date, whatever the virtual clock says', async () => {
     const s = await startFaultServer();
+    // A year ahead on the virtual clock: a client on real time compares the date with its own clock and the Date header.
     await s.advance(86_400 * 365);
     const id = await s.addFault({ preset: 'token.rate_limited', params: { format: 'http-date' } });
-    const before = await clockNow(s);
+    const before = Date.now() / 1000;
     const reply = await s.token();
     expect(reply.status).toBe(429);
     const header = reply.headers.get('retry-after') as string;
     expect(header).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     const date = Date.parse(header) / 1000;
     expect(date).toBeGreaterThanOrEqual(Math.floor(before) + 29);
-    expect(date).toBeLessThanOrEqual(Math.ceil(before) + 31);
+    expect(date).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 31);
+    expect(date - Date.parse(reply.headers.get('date') as string) / 1000).toBeGreaterThanOrEqual(29);
     expect(reply.json.error_description).toBe(`Too many requests; retry after ${header}.`);
     const entry = await s.lastEntry();
     expectFault(entry, id, 'token.rate_limited', 'rate_limit');
@@ -125,7 +127,6 @@ describe('token.rate_limited', () => {
   it('a retry exactly at the advertised HTTP-date is not a violation', async () => {
     const s = await startFaultServer();
     await control(s, '/clock/freeze');
-    await control(s, '/clock/set', { time: '2030-01-01T00:00:00.700Z' });
     await s.addFault({ preset: 'token.rate_limited', params: { format: 'http-date' }, match: { times: 1 } });
     const reply = await s.token();
     const advertised = Date.parse(reply.headers.get('retry-after') as string) / 1000;

@@ -37,7 +37,7 @@ function scenario(overrides: Partial<ScenarioResult>): ScenarioResult {
   };
 }
 
-/** One scenario of each kind: a pass with a `should` warning, a `must` failure, an error. */
+/** One scenario of each kind: a pass with a `should` warning, a `must` failure, an error, one not exercised, one not applicable. */
 function sampleRun(): RunResult {
   const warned = scenario({
     name: 'reuse-across-time',
@@ -82,7 +82,33 @@ function sampleRun(): RunResult {
     clientLog: ['starting', '\x1b[31mTypeError: fetch failed\x1b[0m', 'data ]]> and ]]> again \u0001 <b>&amp;</b>'],
     journal: [TOKEN_LINE],
   });
-  return { summary: { passed: 1, failed: 1, errored: 1, durationMs: 64_668 }, scenarios: [warned, failed, errored] };
+  const untried = scenario({
+    name: 'retry-after',
+    file: '/suite/authorization-server/retry-after.yaml',
+    intent: 'A client told to wait by a 429 asks for no token before that time has passed.',
+    tags: ['rule:retry-after', 'authorization-server'],
+    verdict: 'not-exercised',
+    reason: 'Retry-After respected: No request was answered 429 with Retry-After, so there was no wait to respect.',
+    expectations: [
+      { name: 'Retry-After respected', rule: 'retry-after', level: 'must', verdict: 'not-exercised', explanation: 'No request was answered 429 with Retry-After, so there was no wait to respect.', evidence: [TOKEN_LINE] },
+    ],
+    durationMs: 2100,
+    journal: [TOKEN_LINE],
+  });
+  const inapplicable = scenario({
+    name: 'refresh-token-consumed',
+    file: '/suite/refresh-tokens/refresh-token-consumed.yaml',
+    intent: 'A refresh-token client whose refresh token is refused as consumed falls back to its base grant once.',
+    tags: ['rule:refresh-token', 'refresh-tokens'],
+    verdict: 'not-applicable',
+    reason: 'the scenario is about clients that use the password and refresh_token grants; this client declares client_credentials',
+    durationMs: 0,
+  });
+  return {
+    reportVersion: 2,
+    summary: { passed: 1, failed: 1, errored: 1, notExercised: 1, notApplicable: 1, durationMs: 64_668 },
+    scenarios: [warned, failed, errored, untried, inapplicable],
+  };
 }
 
 /** A stream that keeps what is written; `tty` makes it look like a terminal. */
@@ -118,16 +144,31 @@ describe('pretty reporter', () => {
     const out = collector();
     await play(prettyReporter({ stream: out, cwd: '/suite' }), sampleRun());
     const text = out.text();
-    expect(text).toMatch(/^Running 3 scenarios$/m);
+    expect(text).toMatch(/^Running 5 scenarios$/m);
     expect(text).toMatch(/^✓ reuse-across-time {2}4\.35 s {2}\(1 warning\)$/m);
     expect(text).toMatch(/^✗ reuse-valid-token {2}306 ms$/m);
     expect(text).toMatch(/^! early-revocation {2}1 min 0 s {2}\(error\)$/m);
-    expect(text).toMatch(/^1 passed, 1 failed, 1 errored$/m);
+    expect(text).toMatch(/^○ retry-after {2}2\.10 s {2}\(not exercised\)$/m);
+    expect(text).toMatch(/^– refresh-token-consumed {2}0 ms {2}\(not applicable\)$/m);
+    expect(text).toMatch(/^1 passed, 1 failed, 1 errored, 1 not exercised, 1 not applicable$/m);
     expect(text).toMatch(/^Duration 1 min 5 s$/m);
     expect(text).toMatch(/^1 warning \(should expectations; they do not fail the run\)$/m);
     // Not a terminal: no colours, no live line.
     expect(text).not.toContain('\x1b[');
-    expect(text).not.toContain('running 1/3');
+    expect(text).not.toContain('running 1/5');
+  });
+
+  it('explains a scenario not exercised (what was missing) and one not applicable (why, what to declare)', async () => {
+    const out = collector();
+    await play(prettyReporter({ stream: out, cwd: '/suite' }), sampleRun());
+    const untried = out.text().split('○ NOT EXERCISED  retry-after')[1]?.split(/\n\n(?=\S)/)[0] ?? '';
+    expect(untried).toContain('(authorization-server/retry-after.yaml)');
+    expect(untried).toContain('Neither a pass nor a failure: nothing gave the client a chance to break the rule.');
+    expect(untried).toContain('○ not exercised: Retry-After respected  (must, rule "retry-after")');
+    expect(untried).toContain('No request was answered 429 with Retry-After');
+    expect(untried).toContain(`      ${TOKEN_LINE}`);
+    const inapplicable = out.text().split('– NOT APPLICABLE  refresh-token-consumed')[1]?.split(/\n\n(?=\S)/)[0] ?? '';
+    expect(inapplicable).toContain('Not run: the scenario is about clients that use the password and refresh_token grants; this client declares client_credentials.');
   });
 
   it('explains a failure: intent, the failed expectation with rule and level, explanation, evidence indented', async () => {
@@ -171,26 +212,26 @@ describe('pretty reporter', () => {
     const out = collector(true);
     await play(prettyReporter({ stream: out }), sampleRun());
     const text = out.text();
-    expect(text).toContain('running 1/3: reuse-across-time...');
+    expect(text).toContain('running 1/5: reuse-across-time...');
     expect(text).toContain('\r\x1b[2K');
     expect(text).toMatch(/\x1b\[32m✓\x1b\[39m reuse-across-time/);
     // The summary line stays plain, for log scanners.
-    expect(text).toMatch(/\n1 passed, 1 failed, 1 errored\n/);
+    expect(text).toMatch(/\n1 passed, 1 failed, 1 errored, 1 not exercised, 1 not applicable\n/);
   });
 
   it('NO_COLOR turns colours off on a terminal; the live line stays', async () => {
     vi.stubEnv('NO_COLOR', '1');
     const out = collector(true);
     await play(prettyReporter({ stream: out }), sampleRun());
-    expect(out.text()).toContain('running 2/3: reuse-valid-token...');
+    expect(out.text()).toContain('running 2/5: reuse-valid-token...');
     expect(out.text()).not.toMatch(/\x1b\[\d+m/);
   });
 
   it('a clean run prints no blocks', async () => {
     const out = collector();
-    const result: RunResult = { summary: { passed: 1, failed: 0, errored: 0, durationMs: 10 }, scenarios: [scenario({})] };
+    const result: RunResult = { reportVersion: 2, summary: { passed: 1, failed: 0, errored: 0, notExercised: 0, notApplicable: 0, durationMs: 10 }, scenarios: [scenario({})] };
     await play(prettyReporter({ stream: out }), result);
-    expect(out.text()).toBe('Running 1 scenario\n\n✓ a-scenario  120 ms\n\n1 passed, 0 failed, 0 errored\nDuration 10 ms\n');
+    expect(out.text()).toBe('Running 1 scenario\n\n✓ a-scenario  120 ms\n\n1 passed, 0 failed, 0 errored, 0 not exercised, 0 not applicable\nDuration 10 ms\n');
   });
 });
 
@@ -201,7 +242,10 @@ describe('json reporter', () => {
     await play(jsonReporter({ stream: out }), run);
     const parsed = JSON.parse(out.text()) as RunResult;
     expect(parsed).toEqual(run);
-    expect(Object.keys(parsed.summary)).toEqual(expect.arrayContaining(['passed', 'failed', 'errored']));
+    expect(parsed.reportVersion).toBe(2);
+    expect(Object.keys(parsed.summary)).toEqual(['passed', 'failed', 'errored', 'notExercised', 'notApplicable', 'durationMs']);
+    expect(parsed.scenarios.map((s) => s.verdict)).toEqual(['pass', 'fail', 'error', 'not-exercised', 'not-applicable']);
+    expect(parsed.scenarios[3]?.reason).toContain('no wait to respect');
     for (const s of parsed.scenarios) {
       expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'tags', 'verdict', 'expectations']));
       for (const e of s.expectations) expect(Object.keys(e)).toEqual(expect.arrayContaining(['name', 'rule', 'level', 'verdict', 'explanation']));
@@ -228,14 +272,16 @@ describe('junit reporter', () => {
 
   it('is well-formed, with one testcase per scenario and the right counts', () => {
     const suites = parse(formatJunit(sampleRun(), { cwd: '/suite' }));
-    expect(suites).toMatchObject({ name: 'understudy', tests: '3', failures: '1', errors: '1', skipped: '0', time: '64.668' });
-    expect(suites.testsuite).toMatchObject({ tests: '3', failures: '1', errors: '1' });
+    expect(suites).toMatchObject({ name: 'understudy', tests: '5', failures: '1', errors: '1', skipped: '2', time: '64.668' });
+    expect(suites.testsuite).toMatchObject({ tests: '5', failures: '1', errors: '1', skipped: '2' });
     const cases = suites.testsuite.testcase;
     expect(cases.map((c) => [c.classname, c.name])).toEqual([
       ['caching', 'reuse-across-time'],
       ['caching', 'reuse-valid-token'],
       // No file: the first tag that is not a rule.
       ['resource-server', 'early-revocation'],
+      ['authorization-server', 'retry-after'],
+      ['refresh-tokens', 'refresh-token-consumed'],
     ]);
     expect(cases[1]).toMatchObject({ time: '0.306', file: 'caching/reuse-valid-token.yaml' });
   });
@@ -262,6 +308,14 @@ describe('junit reporter', () => {
     expect(out).toContain(`Journal (every request the server saw):\n  ${TOKEN_LINE}`);
   });
 
+  it('a scenario not exercised or not applicable is <skipped> with its reason', () => {
+    const cases = parse(formatJunit(sampleRun())).testsuite.testcase as (Record<string, unknown> & { skipped?: { message: string } })[];
+    expect(cases[3]?.skipped?.message).toBe('not exercised: Retry-After respected: No request was answered 429 with Retry-After, so there was no wait to respect.');
+    expect(cases[3]?.failure).toBeUndefined();
+    expect(cases[4]?.skipped?.message).toMatch(/^not applicable: the scenario is about clients that use the password and refresh_token grants/);
+    expect(cases[0]?.skipped).toBeUndefined();
+  });
+
   it('a should-only failure passes, with the warning in system-out', () => {
     const testcase = parse(formatJunit(sampleRun())).testsuite.testcase[0];
     expect(testcase?.failure).toBeUndefined();
@@ -283,7 +337,7 @@ describe('junit reporter', () => {
   it('writes to a file or a stream when the run ends', async () => {
     const file = join(dir, 'junit', 'report.xml');
     await play(junitReporter({ out: file }), sampleRun());
-    expect(parse(await readFile(file, 'utf8')).tests).toBe('3');
+    expect(parse(await readFile(file, 'utf8')).tests).toBe('5');
     const out = collector();
     await play(createReporter('junit', { stream: out }), sampleRun());
     expect(out.text()).toBe(formatJunit(sampleRun()));

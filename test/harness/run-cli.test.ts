@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../harness/cli/exit-codes.ts';
 import type { RunResult } from '../../harness/reporters/reporter.ts';
 import { assertNoStaleBuild, runCli, stopAll } from '../cli/cli-process.ts';
+import { README_COMMANDS } from '../docs/readme-commands.ts';
 
 const WELL_BEHAVED = 'node examples/clients/well-behaved.ts';
 const TOKEN_PER_CALL = 'node examples/clients/token-per-call.ts';
@@ -28,7 +29,7 @@ describe.concurrent('understudy run judges a client', () => {
     const result = await runCli(['run', '--client', WELL_BEHAVED, ...QUICK]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^3 passed, 0 failed, 0 errored$/m);
+    expect(result.stdout).toMatch(/^3 passed, 0 failed, 0 errored, 0 not exercised, 0 not applicable$/m);
     for (const name of ['reuse-valid-token', 'single-flight-cold-start', 'early-revocation']) expect(result.stdout).toMatch(new RegExp(`^✓ ${name} `, 'm'));
   });
 
@@ -37,10 +38,10 @@ describe.concurrent('understudy run judges a client', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✗ reuse-valid-token /m);
     expect(result.stdout).toContain('What it checks: A client reuses a valid cached token instead of fetching one for every call.');
-    expect(result.stdout).toContain('✗ token requests  (must, rule "reuse")');
-    expect(result.stdout).toContain('The client made 5 token requests for 5 units of work; expected exactly 1.');
+    expect(result.stdout).toContain('✗ reuses a valid token  (must, rule "reuse")');
+    expect(result.stdout).toContain('4 token requests while the client held a token that was still good');
     expect(result.stdout).toMatch(/^ {6}#1 \+\d+\.\d{3}s token POST \S+ -> 200 issued [0-9a-f]{8} /m);
-    expect(result.stdout).toMatch(/^0 passed, 1 failed, 0 errored$/m);
+    expect(result.stdout).toMatch(/^0 passed, 1 failed, 0 errored, 0 not exercised, 0 not applicable$/m);
     expect(result.stderr).toBe('understudy: 1 scenario run: 1 failed\n');
   });
 
@@ -50,14 +51,15 @@ describe.concurrent('understudy run judges a client', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const report = JSON.parse(await readFile(file, 'utf8')) as RunResult;
-    expect(report.summary).toMatchObject({ passed: 0, failed: 2, errored: 0 });
+    expect(report.reportVersion).toBe(2);
+    expect(report.summary).toMatchObject({ passed: 0, failed: 2, errored: 0, notExercised: 0, notApplicable: 0 });
     expect(report.scenarios.map((s) => [s.name, s.verdict])).toEqual([
       ['reuse-valid-token', 'fail'],
       ['single-flight-cold-start', 'fail'],
     ]);
     const failed = report.scenarios[0]?.expectations.find((e) => e.verdict === 'fail');
-    expect(failed).toMatchObject({ name: 'token requests', rule: 'reuse', level: 'must', verdict: 'fail' });
-    expect(failed?.explanation).toContain('expected exactly 1');
+    expect(failed).toMatchObject({ name: 'reuses a valid token', rule: 'reuse', level: 'must', verdict: 'fail', bounds: { refreshMargin: 300 } });
+    expect(failed?.explanation).toContain('while the client held a token that was still good');
     expect(report.scenarios[0]?.tags).toEqual(['rule:reuse', 'caching']);
   });
 
@@ -65,7 +67,7 @@ describe.concurrent('understudy run judges a client', () => {
     const file = join(dir, 'junit.xml');
     const result = await runCli(['run', '--client', TOKEN_PER_CALL, '--reporter', 'pretty', '--reporter', 'junit', '--out', file, 'caching/reuse-valid-token', 'resource-server/early-revocation']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^1 passed, 1 failed, 0 errored$/m);
+    expect(result.stdout).toMatch(/^1 passed, 1 failed, 0 errored, 0 not exercised, 0 not applicable$/m);
     const xml = await readFile(file, 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     const suites = (new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as { testsuites: Record<string, unknown> & { testsuite: { testcase: Record<string, unknown>[] } } }).testsuites;
@@ -74,6 +76,64 @@ describe.concurrent('understudy run judges a client', () => {
       ['caching', 'reuse-valid-token', true],
       ['resource-server', 'early-revocation', false],
     ]);
+  });
+});
+
+describe.concurrent('understudy run: what the client declares, and the bounds', () => {
+  it('a scenario the client does not declare it can do is not applicable, says why, and does not fail the run', async () => {
+    const result = await runCli(['run', '--client', WELL_BEHAVED, 'refresh-token-consumed', 'hanging-token-endpoint']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^– refresh-token-consumed {2}\d+ ms {2}\(not applicable\)$/m);
+    expect(result.stdout).toContain('Not run: the scenario is about clients that use the password and refresh_token grants');
+    expect(result.stdout).toContain('declares no requestTimeout');
+    expect(result.stdout).toMatch(/^0 passed, 0 failed, 0 errored, 0 not exercised, 2 not applicable$/m);
+  });
+
+  it('--declare FILE (the example clients\' declaration) judges the whole suite: nothing is left out (the README\'s command)', async () => {
+    const file = join(dir, 'declared-suite.json');
+    const result = await runCli([...README_COMMANDS.declareFile, '--parallel', '8', '--reporter', 'json', '--out', file]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+    expect(report.summary).toMatchObject({ failed: 0, errored: 0, notExercised: 0, notApplicable: 0 });
+    expect(report.summary.passed).toBe(report.scenarios.length);
+  }, 60_000);
+
+  it('--bound sets a bound, named in the verdict (the README\'s command)', async () => {
+    const file = join(dir, 'declared.json');
+    const result = await runCli([...README_COMMANDS.bound, '--reporter', 'json', '--out', file, 'refresh-token-consumed', 'hanging-token-endpoint']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+    expect(report.scenarios.map((s) => [s.name, s.verdict])).toEqual([
+      ['hanging-token-endpoint', 'pass'],
+      ['refresh-token-consumed', 'pass'],
+    ]);
+    const abandoned = report.scenarios[0]?.expectations[0];
+    expect(abandoned?.bounds).toEqual({ giveUpWithin: 9 });
+    expect(abandoned?.explanation).toContain('Bounds: giveUpWithin = 9 s (set for this run).');
+  });
+
+  it('--declare key=value works without a file (the README\'s command)', async () => {
+    const result = await runCli([...README_COMMANDS.declareOption]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^✓ hanging-token-endpoint /m);
+  });
+
+  it('a client that cannot be started is a usage error (exit 2), though some scenarios were not applicable to it', async () => {
+    const result = await runCli(['run', '--client', 'understudy-no-such-client-command', '--parallel', '8', '--reporter', 'json', '--out', join(dir, 'no-client.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the client "understudy-no-such-client-command" could not be run (exit 127');
+  }, 60_000);
+
+  it.each([
+    [['--declare', 'no/such/file.yaml'], /--declare: no such file: .*no\/such\/file\.yaml/],
+    [['--declare', 'speed=fast'], /unknown key speed; declare grants, requestTimeout or headers/],
+    [['--declare', 'requestTimeout=-3'], /requestTimeout: Too small/],
+    [['--bound', 'patience=3'], /--bound patience=3: give name=value with a name among expiryLatency, refreshMargin/],
+    [['--bound', 'giveUpWithin=soon'], /--bound giveUpWithin=soon: the value must be a number/],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const result = await runCli(['run', '--client', WELL_BEHAVED, ...args, 'reuse-valid-token']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
   });
 });
 

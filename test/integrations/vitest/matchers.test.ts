@@ -48,13 +48,13 @@ describe('toHaveReplayedOnceAfterInvalidToken', () => {
     const recovered = [tokenIssued(1), apiCall(2, 1), apiCall(3, 1, invalidToken), tokenIssued(4), apiCall(5, 4)];
     expect(recovered).toHaveReplayedOnceAfterInvalidToken();
     expect(recovered).toHaveReplayedOnceAfterInvalidToken({ units: 2 });
-    expect(failureOf(() => expect(recovered).not.toHaveReplayedOnceAfterInvalidToken())).toContain('followed by a new token and exactly one replay');
+    expect(failureOf(() => expect(recovered).not.toHaveReplayedOnceAfterInvalidToken())).toContain('each got a new token and replayed exactly once');
   });
 
   it('fails a client that calls again with the refused token, quoting the refusal and the call', () => {
     const noReplay = [tokenIssued(1), apiCall(2, 1), apiCall(3, 1, invalidToken), apiCall(4, 1, invalidToken)];
     const message = failureOf(() => expect(noReplay).toHaveReplayedOnceAfterInvalidToken());
-    expect(message).toContain('after #3 the client did not fetch a new token before calling again');
+    expect(message).toContain('unit 2 called again (#4) with the token the API had just refused (#3)');
     expect(message).toContain('RFC 6750 §3.1');
     expect(message).toContain(`#3 +2.000s api GET ${EMPS} -> 401 invalid_token with token ${jti(1).slice(0, 8)} "The access token has been revoked."`);
     expect(noReplay).not.toHaveReplayedOnceAfterInvalidToken();
@@ -62,7 +62,7 @@ describe('toHaveReplayedOnceAfterInvalidToken', () => {
 
   it('fails a client that replays again and again', () => {
     const replaysForever = [tokenIssued(1), apiCall(2, 1, invalidToken), tokenIssued(3), apiCall(4, 3, invalidToken), tokenIssued(5), apiCall(6, 5, invalidToken)];
-    expect(failureOf(() => expect(replaysForever).toHaveReplayedOnceAfterInvalidToken())).toContain('2 replays for 1 refused call');
+    expect(failureOf(() => expect(replaysForever).toHaveReplayedOnceAfterInvalidToken())).toContain('unit 1 replayed 2 times (#4, #6)');
   });
 
   it('fails both ways when no call was refused, and says how to set it up', () => {
@@ -97,18 +97,26 @@ describe('toHaveRespectedRetryAfter', () => {
 describe('toHaveUsedExpiredTokens', () => {
   const late = apiCall(6, 1, { time: T0 + 1 + 3600 + 10, ...invalidToken, reason: 'The access token expired 10s ago.' });
 
+  /** A client that refreshed after its first token's told expiry (T0 + 1.005 + 3600). */
+  const refreshed = [tokenIssued(1), apiCall(2, 1), tokenIssued(3, { time: T0 + 3605 }), apiCall(4, 3, { time: T0 + 3606 })];
+
   it('reads as the rule with .not, and quotes the call that presented an expired token', () => {
-    expect(twoTokens).not.toHaveUsedExpiredTokens();
+    expect(refreshed).not.toHaveUsedExpiredTokens();
     const message = failureOf(() => expect([...twoTokens, late]).not.toHaveUsedExpiredTokens());
     expect(message).toContain('expect(journal).not.toHaveUsedExpiredTokens()');
-    expect(message).toContain('1 API call presented a token at or after its exp');
+    expect(message).toContain('1 API call presented a token after the expiry the client was told (#6 9.995 s after token #1 expired)');
     expect(message).toContain('#6 +3610.000s api GET');
     expect([...twoTokens, late]).toHaveUsedExpiredTokens();
-    expect(failureOf(() => expect(twoTokens).toHaveUsedExpiredTokens())).toContain('No API call presented a token past its expiry');
+    expect(failureOf(() => expect(refreshed).toHaveUsedExpiredTokens())).toContain('No API call presented a token after the expiry the client was told');
   });
 
-  it('counts a call within the margin before exp as expired', () => {
-    const close = [tokenIssued(1), apiCall(2, 1, { time: T0 + 1 + 3600 - 30 })];
+  it('fails both ways when no call came after a told expiry: nothing needed a refresh', () => {
+    expect(failureOf(() => expect(twoTokens).not.toHaveUsedExpiredTokens())).toContain("No API call came after the first token's told expiry");
+    expect(failureOf(() => expect(twoTokens).toHaveUsedExpiredTokens())).toContain('can be neither confirmed nor denied');
+  });
+
+  it('counts a call within the margin before the told expiry as expired', () => {
+    const close = [tokenIssued(1), apiCall(2, 1, { time: T0 + 1 + 3600 - 30 }), tokenIssued(3, { time: T0 + 3605 }), apiCall(4, 3, { time: T0 + 3606 })];
     expect(close).not.toHaveUsedExpiredTokens();
     expect(close).toHaveUsedExpiredTokens({ margin: 60 });
     expect(() => expect(close).toHaveUsedExpiredTokens({ margin: -1 })).toThrow(/margin must be a number of seconds >= 0/);

@@ -1,0 +1,70 @@
+import type { JournalEntry } from '../../server/journal/types.ts';
+import type { ClientExit, WorkResult } from '../drivers/driver.ts';
+import type { BoundName, ResolvedBounds } from '../scenario/bounds.ts';
+
+/**
+ * A unit of work as the runner saw it: the client's report, and when (on the scenario server's
+ * virtual clock, epoch seconds) it was handed over and reported. Units inferred from a journal
+ * alone (the vitest matchers) have no times.
+ */
+export interface UnitRecord extends WorkResult {
+  handedAt?: number;
+  reportedAt?: number;
+  /** Journal entries recorded before the unit was handed over (`journal.recorded` then): its own come after. */
+  handedSeq?: number;
+  /** Units handed over together (one concurrent `work` step) share a batch number. */
+  batch?: number;
+}
+
+/** What expectations are judged on. */
+export interface JudgeInput {
+  /** Journal entries of the scenario (or of the segment since the last checkpoint). */
+  entries: JournalEntry[];
+  /** Virtual time the scenario started, for relative times in quotes. */
+  origin: number;
+  /** The units of work of this segment, with the client's reports. */
+  units: UnitRecord[];
+  exit?: ClientExit;
+  /** The bounds of the run. Default: the documented defaults. */
+  bounds?: ResolvedBounds;
+  /**
+   * An instant of the server's virtual clock on the client's clock (epoch seconds): the identity
+   * for clients that share the virtual clock (module and faketime drivers); for clients on real
+   * time, the virtual instant less the `advance` steps taken before it. Every timing judgement
+   * compares instants through it, so one judgement uses one clock. Default: the identity.
+   */
+  clientTime?: (virtual: number) => number;
+}
+
+/** What a check decides: the rule held, was broken, or nothing gave the client a chance to break it. */
+export type CheckVerdict = 'pass' | 'fail' | 'not-exercised' | 'not-applicable';
+
+/** One check's outcome, before the scenario's name, rule and level are put on it. */
+export interface Check {
+  verdict: CheckVerdict;
+  /** One or two sentences a newcomer understands; for not-exercised, what was missing. */
+  explanation: string;
+  /** Journal entries that decided it. */
+  evidence?: JournalEntry[];
+  /** Bounds the verdict depended on, named in the verdict. */
+  bounds?: BoundName[];
+}
+
+export const isToken = (e: JournalEntry): boolean => e.endpoint === 'token';
+export const isApi = (e: JournalEntry): boolean => e.endpoint === 'api';
+/** An API refusal that says the token is no good (RFC 6750 §3.1). */
+export const isInvalidToken = (e: JournalEntry): boolean => isApi(e) && e.status === 401 && e.error === 'invalid_token';
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Seconds with up to three decimals, for explanations. */
+export const secs = (value: number): string => `${Math.round(value * 1000) / 1000} s`;
+
+export function notExercised(explanation: string, evidence: JournalEntry[] = []): Check {
+  return { verdict: 'not-exercised', explanation, evidence };
+}
+
+/** Sorted by seq, without duplicates. */
+export function inOrder(entries: Iterable<JournalEntry>): JournalEntry[] {
+  return [...new Set(entries)].sort((a, b) => a.seq - b.seq);
+}

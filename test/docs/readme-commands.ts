@@ -1,0 +1,17 @@
+/**
+ * The `understudy run` commands the README shows for declarations and bounds, as argument lists:
+ * test/harness/run-cli.test.ts runs them, test/docs/readme.test.ts checks the README shows them.
+ */
+const CLIENT = ['--client', 'node examples/clients/well-behaved.ts'];
+const DECLARATION = ['--declare', 'examples/clients/example-client.understudy.yaml'];
+
+export const README_COMMANDS = {
+  declareFile: ['run', ...CLIENT, ...DECLARATION],
+  declareOption: ['run', ...CLIENT, '--declare', 'requestTimeout=1', 'hanging-token-endpoint'],
+  bound: ['run', ...CLIENT, ...DECLARATION, '--bound', 'giveUpWithin=9'],
+} as const;
+
+/** How the README writes a command: `npx understudy ...`, arguments with spaces in double quotes. */
+export function asShown(args: readonly string[]): string {
+  return `npx understudy ${args.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
+}
