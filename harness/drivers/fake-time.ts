@@ -34,8 +34,9 @@ import type { TimeControl } from './driver.ts';
  *
  * Limits: async work that leaves no trace in those signals (WebCrypto, worker threads, a socket
  * to another process that is not HTTP) is not seen as work; if a client awaits such work *and*
- * has a timer pending, the timer may fire early. Server-side `delay` faults sleep in real time,
- * so the fake clock crosses them at real speed. Code that keeps a reference to `setTimeout` or
+ * has a timer pending, the timer may fire early. Server-side `delay` faults end on the server's
+ * clock or in real time, whichever comes first; while the client waits on one the fake clock
+ * flows at real speed. Code that keeps a reference to `setTimeout` or
  * `Date` from before a scenario's `install()` keeps the old clock (Node's own fetch keeps the
  * timer it first armed for its internal keep-alive and headers timeouts, so those stop firing
  * once the first scenario's clock is gone).

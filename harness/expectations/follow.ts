@@ -23,16 +23,16 @@ const EDGE_S = 0.002;
  */
 export function trailsOf(input: JudgeInput): Trail[] {
   const calls = input.entries.filter(isApi);
-  if (input.units.length > 0 && calls.some((call) => call.unit !== undefined)) {
-    return input.units.map((unit) => ({ unit, calls: calls.filter((call) => call.unit === unit.id) }));
-  }
-  if (input.units.length > 0 && input.units.every(hasWindow)) {
-    return input.units.map((unit) => ({ unit, calls: calls.filter((call) => ownerOf(call, input.units) === unit) }));
+  if (input.units.length > 0 && (calls.some((call) => call.unit !== undefined) || input.units.every(hasWindow))) {
+    // A call without its tag (a client that dropped the query) goes by when it was made.
+    const unitOf = (call: JournalEntry) => (call.unit !== undefined ? input.units.find((unit) => unit.id === call.unit) : ownerOf(call, input.units));
+    return input.units.map((unit) => ({ unit, calls: calls.filter((call) => unitOf(call) === unit) }));
   }
   return inferTrails(calls);
 }
 
-function inferTrails(calls: JournalEntry[]): Trail[] {
+/** A journal judged without the runner: each API call starts a unit, but a replay (see trailsOf). */
+export function inferTrails(calls: JournalEntry[]): Trail[] {
   const trails: Trail[] = [];
   for (const call of calls) {
     const current = trails.at(-1);
@@ -111,24 +111,68 @@ export interface ToldLifetime {
   expiresAt?: number;
 }
 
-/** The client clock of a judgement (see JudgeInput.clientTime). */
-export function clientClock(input: JudgeInput): (virtual: number) => number {
-  return input.clientTime ?? ((virtual) => virtual);
+/** An entry's instant (its `time`, or `endTime` with `end`) on the client's clock (see JudgeInput.clientTime). */
+export type ClientClock = (entry: JournalEntry, end?: 'end') => number;
+
+const identity = (virtual: number) => virtual;
+
+/** The client clock of a judgement, for journal entries. */
+export function clientClock(input: JudgeInput): ClientClock {
+  const convert = input.clientTime ?? identity;
+  return (entry, end) => convert(end ? (entry.endTime ?? entry.time) : entry.time, entry.seq);
+}
+
+/** A virtual instant that belongs to journal position `seq`, on the client's clock. */
+export function clientInstant(input: JudgeInput, virtual: number, seq: number): number {
+  return (input.clientTime ?? identity)(virtual, seq);
+}
+
+/** A unit's handover and report on the client's clock. */
+export function unitClock(input: JudgeInput, unit: UnitRecord): { handedAt: number; reportedAt: number } | undefined {
+  if (!hasWindow(unit)) return undefined;
+  const seq = (unit.handedSeq ?? 0) + 0.5;
+  return { handedAt: clientInstant(input, unit.handedAt, seq), reportedAt: clientInstant(input, unit.reportedAt, seq) };
+}
+
+/** The first refusal (invalid_token) of each token by the API, checkpoints' earlier segments included. */
+export function firstRefusals(input: JudgeInput): Map<string, JournalEntry> {
+  const refusals = new Map<string, JournalEntry>();
+  for (const entry of everything(input)) {
+    const jti = entry.presented?.jti;
+    if (jti && isInvalidToken(entry) && !refusals.has(jti)) refusals.set(jti, entry);
+  }
+  return refusals;
+}
+
+/** Was `entry` sent after `earlier` was answered: later on the client's clock, or made for a unit handed over once `earlier` was journaled? */
+export function sentAfter(input: JudgeInput, entry: JournalEntry, earlier: JournalEntry): boolean {
+  if (entry.seq <= earlier.seq) return false;
+  const at = clientClock(input);
+  if (at(entry) > at(earlier, 'end')) return true;
+  // Fake time may stand still between the two: the unit's handover tells the order then.
+  const unit = entry.unit !== undefined ? input.units.find((u) => u.id === entry.unit) : ownerOf(entry, input.units);
+  return unit?.handedSeq !== undefined && unit.handedSeq >= earlier.seq;
+}
+
+/** The entries the client knew of when the segment ended: the ones before it, then its own. */
+export function everything(input: JudgeInput): JournalEntry[] {
+  return input.before ? [...input.before, ...input.entries] : input.entries;
 }
 
 /**
- * Every token the client was handed, by jti, with what it was told (the latest issuance: a
- * server that reissues a cached token tells a shorter lifetime each time). A response that
- * never reached the client whole (reset, cut short) told it nothing.
+ * Every token the client was handed, by jti, with what it was told, issuance by issuance (a
+ * server that reissues a cached token tells a shorter lifetime each time), checkpoints'
+ * earlier segments included. A response that never reached the client whole (reset, cut
+ * short) told it nothing.
  */
 export function toldLifetimes(input: JudgeInput): Map<string, ToldLifetime[]> {
   const at = clientClock(input);
   const told = new Map<string, ToldLifetime[]>();
-  for (const entry of input.entries) {
+  for (const entry of everything(input)) {
     if (!isToken(entry) || !entry.issued || entry.transport !== undefined) continue;
     const raw = entry.issued.expiresIn;
     const expiresIn = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : undefined;
-    const sentAt = at(entry.endTime ?? entry.time);
+    const sentAt = at(entry, 'end');
     const lifetime: ToldLifetime = { entry, sentAt, expiresIn, expiresAt: expiresIn === undefined ? undefined : sentAt + expiresIn };
     const list = told.get(entry.issued.jti) ?? [];
     list.push(lifetime);

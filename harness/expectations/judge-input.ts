@@ -28,12 +28,20 @@ export interface JudgeInput {
   /** The bounds of the run. Default: the documented defaults. */
   bounds?: ResolvedBounds;
   /**
-   * An instant of the server's virtual clock on the client's clock (epoch seconds): the identity
-   * for clients that share the virtual clock (module and faketime drivers); for clients on real
-   * time, the virtual instant less the `advance` steps taken before it. Every timing judgement
-   * compares instants through it, so one judgement uses one clock. Default: the identity.
+   * Entries journaled before this segment (at a checkpoint): not judged, but what the client had
+   * been told by then (tokens and their lifetimes) and which tokens the API had refused.
    */
-  clientTime?: (virtual: number) => number;
+  before?: JournalEntry[];
+  /**
+   * An instant of the server's virtual clock on the client's clock (epoch seconds), given the
+   * journal position it belongs to (an entry's `seq`; a unit's `handedSeq` + 0.5): the identity
+   * for clients that share the virtual clock (module and faketime drivers); for clients on real
+   * time, the virtual instant less the `advance` steps taken before that position. Every timing
+   * judgement compares instants through it, so one judgement uses one clock. Default: the identity.
+   */
+  clientTime?: (virtual: number, seq: number) => number;
+  /** Seconds past `exp` the API accepted a token (the scenario server's `leeway`). Default: 0. */
+  apiLeeway?: number;
 }
 
 /** What a check decides: the rule held, was broken, or nothing gave the client a chance to break it. */

@@ -6,7 +6,7 @@ import { noExpiredTokenUse, noReuseOfRefusedToken } from './checks/expiry.ts';
 import { fallsBackAfterInvalidGrant, noRefreshAfterInsufficientScope, replayOnceAfterInvalidToken } from './checks/recovery.ts';
 import { exitCode, headersPresent, outcomes, paramsPresent } from './checks/reports.ts';
 import { abandonedWithin, backoff, retryAfterRespected } from './checks/token-endpoint.ts';
-import { quote, short } from './evidence.ts';
+import { quote } from './evidence.ts';
 import type { Check, CheckVerdict, JudgeInput } from './judge-input.ts';
 
 export type { JudgeInput, UnitRecord, CheckVerdict } from './judge-input.ts';
@@ -145,4 +145,3 @@ export function scenarioVerdict(expectations: readonly ExpectationResult[]): 'pa
   return 'pass';
 }
 
-export { short };

@@ -145,7 +145,7 @@ export function formatScenarioBlock(result: ScenarioResult, options: Pick<Resolv
   }
   if (result.verdict === 'not-exercised') {
     lines.push('  Neither a pass nor a failure: nothing gave the client a chance to break the rule.');
-    for (const expectation of result.expectations.filter((e) => e.level === 'must' && e.verdict === 'not-exercised')) {
+    for (const expectation of result.expectations.filter((e) => e.level === 'must' && (e.verdict === 'not-exercised' || e.verdict === 'not-applicable'))) {
       lines.push('', ...formatExpectation(expectation, paint));
     }
   }
@@ -170,8 +170,8 @@ function formatClientLog(log: readonly string[], paint: ResolvedPrettyOptions['p
 function formatExpectation(expectation: ExpectationResult, paint: ResolvedPrettyOptions['paint']): string[] {
   const must = expectation.level === 'must';
   const title =
-    expectation.verdict === 'not-exercised'
-      ? paint('cyan', `  ${MARK['not-exercised']} not exercised: ${expectation.name}`)
+    expectation.verdict === 'not-exercised' || expectation.verdict === 'not-applicable'
+      ? paint('cyan', `  ${MARK[expectation.verdict]} ${expectation.verdict.replace('-', ' ')}: ${expectation.name}`)
       : must
         ? paint('red', `  ${MARK.fail} ${expectation.name}`)
         : paint('yellow', `  ${MARK.warning} warning: ${expectation.name}`);

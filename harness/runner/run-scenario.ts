@@ -8,6 +8,7 @@ import type { BoundsInput } from '../scenario/bounds.ts';
 import { notApplicableReason, resolveDeclaration, type ClientDeclaration, type ClientDeclarationInput } from '../scenario/declaration.ts';
 import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
+import { realTimeClientClock, type ClockStep } from './client-clock.ts';
 import { clientEnvironment, tagUnitPath } from './client-environment.ts';
 
 /**
@@ -52,7 +53,7 @@ export interface RunScenarioOptions {
    * request timeout, both kinds of configured headers.
    */
   declaration?: ClientDeclarationInput | ClientDeclaration;
-  /** Bounds of the verdicts (win over the declaration's own `bounds`). */
+  /** Bounds of the verdicts (win over the declaration's own `bounds`); with a declaration that `resolveDeclaration()` already resolved, its bounds are used as they are. */
   bounds?: BoundsInput;
   /** Hook: the server is up (e.g. the vitest integration exposes it). */
   onServer?: (server: UnderstudyServer) => void;
@@ -61,8 +62,6 @@ export interface RunScenarioOptions {
 const DEFAULT_UNIT_TIMEOUT_S = 30;
 const DEFAULT_SCENARIO_TIMEOUT_S = 60;
 const CLOSE_TIMEOUT_MS = 5000;
-/** Real ms to wait for requests still in flight at a checkpoint and at the end. */
-const SETTLE_MS = 2000;
 /** Seconds a unit's backstop timeout and the scenario's exceed the give-up bound of a hang scenario. */
 const BACKSTOP_SLACK_S = 10;
 
@@ -109,7 +108,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     options.onServer?.(server);
     const env = clientEnvironment(scenario, server, declaration);
     origin = server.clock.nowMs() / 1000;
-    const context: JudgeContext = { scenario, declaration, origin, steps: [], onSharedClock: time !== undefined };
+    const context: JudgeContext = { scenario, declaration, origin, steps: [], onSharedClock: time !== undefined, apiLeeway: server.config.leeway };
     const backstop = giveUpBackstop(scenario, declaration);
     const scenarioTimeoutMs = Math.max(scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S, backstop ?? 0) * 1000;
 
@@ -120,8 +119,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (exit.code === 126 || exit.code === 127) {
         throw new HarnessError('CLIENT_START_FAILED', `the client "${options.driver.label}" could not be run (exit ${exit.code}); check the --client command`);
       }
-      await server.settle({ timeoutMs: SETTLE_MS, endHeld: true });
-      result.expectations = judgeAll(context, scenario.expect, server.journal.entries(), [], exit);
+      await server.settle({ endHeld: true });
+      result.expectations = judgeAll(context, scenario.expect, { entries: server.journal.entries() }, [], exit);
     } else {
       session = await options.driver.start(env, { now: () => server?.clock.nowMs() ?? Date.now(), hungRequests: () => server?.hungRequests() ?? 0 });
       const stop = new AbortController();
@@ -135,12 +134,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       }
       // Requests still held end without an answer (journaled as such, never as answered),
       // then the client is closed, then whatever it sent while closing is waited for.
-      await server.settle({ timeoutMs: SETTLE_MS, endHeld: true });
+      await server.settle({ endHeld: true });
       const exit = await session.close(CLOSE_TIMEOUT_MS);
-      await server.settle({ timeoutMs: SETTLE_MS, endHeld: true });
+      await server.settle({ endHeld: true });
       result.clientLog = session.log.slice(-50);
       if (session.startFailure) throw new HarnessError('CLIENT_START_FAILED', session.startFailure);
-      result.expectations = [...outcome.checkpoints, ...judgeAll(context, scenario.expect, server.journal.entries(), outcome.units, exit)];
+      result.expectations = [...outcome.checkpoints, ...judgeAll(context, scenario.expect, { entries: server.journal.entries() }, outcome.units, exit)];
     }
     if (result.expectations.length === 0) {
       result.error = 'the scenario has no expectations to judge';
@@ -178,19 +177,23 @@ interface JudgeContext {
   scenario: Scenario;
   declaration: ClientDeclaration;
   origin: number;
-  /** `advance` steps taken, as (virtual instant after the step, seconds moved). */
-  steps: { at: number; seconds: number }[];
+  /** `advance` steps taken. */
+  steps: ClockStep[];
+  /** Seconds past `exp` the scenario server's API accepts a token. */
+  apiLeeway: number;
   /** The client shares the server's virtual clock (fake timers, libfaketime). */
   onSharedClock: boolean;
 }
 
-function judgeAll(context: JudgeContext, expectations: Expectation[] | undefined, entries: JournalEntry[], units: UnitRecord[], exit?: ClientExit): ExpectationResult[] {
-  const { scenario, declaration, origin, steps, onSharedClock } = context;
+function judgeAll(context: JudgeContext, expectations: Expectation[] | undefined, segment: { entries: JournalEntry[]; before?: JournalEntry[] }, units: UnitRecord[], exit?: ClientExit): ExpectationResult[] {
+  const { scenario, declaration, origin, steps, onSharedClock, apiLeeway } = context;
   const level = scenario.level ?? 'must';
   const rule = scenario.tags?.find((t) => t.startsWith('rule:'))?.slice('rule:'.length) ?? scenario.name;
-  // A client on real time did not live through the virtual clock's jumps: take them out.
-  const clientTime = onSharedClock || steps.length === 0 ? undefined : (virtual: number) => virtual - steps.filter((step) => step.at <= virtual).reduce((sum, step) => sum + step.seconds, 0);
-  return (expectations ?? []).map((expectation) => judge(expectation, { entries, origin, units, exit, bounds: declaration.bounds, clientTime }, { level, rule }));
+  // A client on real time did not live through the virtual clock's jumps.
+  const clientTime = onSharedClock || steps.length === 0 ? undefined : realTimeClientClock(steps);
+  return (expectations ?? []).map((expectation) =>
+    judge(expectation, { entries: segment.entries, before: segment.before, origin, units, exit, bounds: declaration.bounds, clientTime, apiLeeway }, { level, rule }),
+  );
 }
 
 interface TimelineOutcome {
@@ -250,7 +253,7 @@ async function playTimeline(
     } else if ('advance' in step) {
       if (time) await time.advance(step.advance * 1000);
       else server.clock.advance(step.advance);
-      context.steps.push({ at: virtualNow(), seconds: step.advance });
+      context.steps.push({ seq: server.journal.recorded, seconds: step.advance });
     } else if ('wait' in step) {
       await pause(step.wait * 1000, time);
     } else if ('fault' in step) {
@@ -260,9 +263,10 @@ async function playTimeline(
     } else if ('rotate-keys' in step) {
       await server.keys.rotate({ grace: step['rotate-keys'].grace });
     } else if ('expect' in step) {
-      await server.settle({ timeoutMs: SETTLE_MS });
-      const entries = server.journal.entries({ since: segmentStartSeq });
-      checkpoints.push(...judgeAll(context, step.expect, entries, units.slice(segmentStartUnit)));
+      await server.settle();
+      const all = server.journal.entries();
+      const segment = { entries: all.filter((e) => e.seq > segmentStartSeq), before: all.filter((e) => e.seq <= segmentStartSeq) };
+      checkpoints.push(...judgeAll(context, step.expect, segment, units.slice(segmentStartUnit)));
       segmentStartSeq = server.journal.recorded;
       segmentStartUnit = units.length;
     } else {
@@ -289,7 +293,7 @@ function withScenarioLeeway(server: Scenario['server']): Record<string, unknown>
 }
 
 /** Seconds past `exp` the scenario servers' API still accepts a token (see runScenario). */
-export const SCENARIO_API_LEEWAY_S = 2;
+const SCENARIO_API_LEEWAY_S = 2;
 
 /** A pause of `ms`: real time, or fake time when the client runs on fake timers. */
 function pause(ms: number, time: TimeControl | undefined): Promise<unknown> {

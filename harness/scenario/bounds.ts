@@ -21,9 +21,10 @@ export interface Bounds {
    */
   refreshMargin: number;
   /**
-   * Token requests a unit of work may make after a permanent error (invalid_client,
-   * invalid_scope, unauthorized_client, a 404 or a gateway's 403). Default 1: no mainstream
-   * library retries a 4xx from the token endpoint, and the same request cannot succeed.
+   * Token requests a unit of work may make when the token endpoint refuses it with a permanent
+   * error (invalid_client, invalid_scope, unauthorized_client, a 404 or a gateway's 403), the
+   * refused one included. Default 1: no mainstream library retries a 4xx from the token endpoint,
+   * and the same request cannot succeed.
    */
   failFastAttempts: number;
   /**
@@ -61,7 +62,7 @@ export const boundsSchema = z
   .object({
     expiryLatency: seconds(60).describe('Seconds after the told expiry a call still counts as on time. Default: 0.5.').optional(),
     refreshMargin: seconds(86_400).describe('The largest refresh margin a sound client uses, in seconds. Default: 300.').optional(),
-    failFastAttempts: attempts.describe('Token requests per unit after a permanent error. Default: 1.').optional(),
+    failFastAttempts: attempts.describe('Token requests of a unit refused with a permanent error, the refused one included. Default: 1.').optional(),
     retryAttempts: attempts.describe('Token requests per unit while the endpoint fails transiently. Default: 4.').optional(),
     retrySpacing: seconds(60).describe('Least seconds between a failed token request and the next. Default: 0.05.').optional(),
     giveUpWithin: seconds(3600).describe('Seconds to report a hanging token endpoint. Default: requestTimeout x retryAttempts + 2.').optional(),

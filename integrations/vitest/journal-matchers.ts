@@ -9,16 +9,16 @@ export type CountExpectation = number | { exactly?: number; min?: number; max?: 
 /** Options of `toHaveReplayedOnceAfterInvalidToken`. */
 export interface ReplayOptions {
   /**
-   * Units of work the test asked of the client. Default: inferred from the journal (every API
-   * call but a replay: the next call to the same method and path after an invalid_token refusal,
-   * with another token). Give it when the client's calls are not one per unit.
+   * Units of work the test asked of the client, as the explanation counts them. Default:
+   * inferred from the journal (every API call but a replay: the next call to the same method and
+   * path after an invalid_token refusal). The verdict follows the calls either way.
    */
   units?: number;
 }
 
 /** Options of `toHaveUsedExpiredTokens`. */
 export interface ExpiredTokenOptions {
-  /** Seconds before `exp` that already count as expired. Default: 0. */
+  /** Seconds before the expiry the client was told (response sent + expires_in) that already count as expired. Default: 0. */
   margin?: number;
 }
 
@@ -126,8 +126,10 @@ export const journalMatchers = {
   },
 
   /**
-   * Some API call presented a token at or after its `exp`. Written as
-   * `expect(idcs).not.toHaveUsedExpiredTokens()`, it is the rule "refresh before expiry".
+   * Some API call presented a token after the expiry the client was told (the token response's
+   * instant plus its expires_in, with the expiryLatency bound). Written as
+   * `expect(idcs).not.toHaveUsedExpiredTokens()`, it is the rule "refresh before expiry"; a
+   * journal with no call after a told expiry fails both ways (not exercised).
    */
   toHaveUsedExpiredTokens(this: MatcherState, received: unknown, options: ExpiredTokenOptions = {}) {
     if (options.margin !== undefined && !(typeof options.margin === 'number' && options.margin >= 0)) {

@@ -1,5 +1,6 @@
 import { Journal, type JournalEntry } from '../../server/index.ts';
 import type { WorkResult } from '../../harness/drivers/driver.ts';
+import { inferTrails } from '../../harness/expectations/follow.ts';
 
 /**
  * What the journal matchers accept: a fixture or server (anything with a `journal`), a Journal,
@@ -46,26 +47,11 @@ function isEntry(value: unknown): value is JournalEntry {
 
 /**
  * The units of work behind a journal that has no client reports (a test drove the client
- * itself): one per API call, except a replay, which is the next API call after an invalid_token
- * refusal to the same method and path, presenting another token. The judge counts replays as
- * API calls beyond the units, so a test that knows better passes `units` to the matcher.
+ * itself): `count` when the test gave it, else one per API call but a replay, as the judge
+ * follows them (the next call to the same method and path after an invalid_token refusal).
  */
 export function inferUnits(entries: readonly JournalEntry[], count?: number): WorkResult[] {
-  const calls = entries.filter((entry) => entry.endpoint === 'api');
-  let units = count;
-  if (units === undefined) {
-    units = 0;
-    calls.forEach((call, index) => {
-      const previous = calls[index - 1];
-      const replay =
-        previous !== undefined &&
-        previous.error === 'invalid_token' &&
-        previous.method === call.method &&
-        previous.path === call.path &&
-        previous.presented?.jti !== call.presented?.jti;
-      if (!replay) units = (units as number) + 1;
-    });
-  }
+  const units = count ?? inferTrails(entries.filter((entry) => entry.endpoint === 'api')).length;
   return Array.from({ length: units }, (_, index) => ({ id: index + 1, ok: true, elapsedMs: 0 }));
 }
 

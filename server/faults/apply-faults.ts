@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Next } from 'koa';
 import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
@@ -43,7 +44,7 @@ export function applyFaults(server: ServerContext) {
         case 'delay': {
           const ms = action.ms + (action.jitterMs ?? 0) * draw;
           const waitStarted = performance.now();
-          const outcome = await waitUnlessInterrupted(ms, ctx.req.socket, server.faults.stopped);
+          const outcome = await waitUnlessInterrupted(ms, ctx.req.socket, server.faults.stopped, () => server.clock.nowMs());
           if (outcome === 'elapsed') {
             note(rule, `delayed ${Math.round(ms)}ms`);
             break;
@@ -111,7 +112,8 @@ function noteIdentity(ctx: HttpContext, facts: GatheredFacts): void {
 function policeRateLimits(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, note: (rule: FaultRule, effect: string) => void): boolean {
   const now = server.clock.nowMs() / 1000;
   for (const rule of server.faults.engine.staticMatches(facts, 'rate_limit')) {
-    if (rule.action.type !== 'rate_limit') continue;
+    // A client told no Retry-After had no wait to respect.
+    if (rule.action.type !== 'rate_limit' || rule.action.format === 'none') continue;
     const verdict = server.faults.limiter.police(rule, facts.clientKey, now);
     if (!verdict?.violation) continue;
     const earlyBy = Math.round(verdict.violation.earlyBy * 1000) / 1000;
@@ -156,9 +158,18 @@ async function runTerminal(
           return () => socket.off('close', listener);
         },
       });
-      if (outcome === 'released') {
+      // A client that hung up just before the release may not have been heard yet: let the event
+      // loop poll its socket once more (the second immediate runs after the next poll phase), so
+      // that its request is journaled as abandoned, never as answered.
+      for (let turn = 0; turn < 2 && outcome === 'released' && !socket.destroyed; turn += 1) await setImmediate();
+      if (outcome === 'released' && !socket.destroyed) {
         note(rule, 'released when the rule was removed');
         return 'continue';
+      }
+      if (outcome === 'released') {
+        ctx.state.entry.reason = 'the client gave up waiting';
+        dropConnection(ctx, 'abandoned');
+        return 'answered';
       }
       ctx.state.entry.reason =
         outcome === 'abandoned' ? 'the client gave up waiting' : outcome === 'ended' ? 'still held, without an answer, when the harness ended the run' : 'the server stopped while the request hung';

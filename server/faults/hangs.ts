@@ -30,7 +30,8 @@ export class HangRegistry {
         resolve: (outcome) => {
           this.#hung.delete(hung);
           stop();
-          resolve(outcome === 'released' && connection.closed() ? 'abandoned' : outcome);
+          // A client that is gone abandoned its request, whatever ended the hold.
+          resolve(outcome !== 'stopped' && connection.closed() ? 'abandoned' : outcome);
         },
       };
       const stop = connection.onClose(() => hung.resolve('abandoned'));

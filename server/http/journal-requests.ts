@@ -49,6 +49,12 @@ function unitTag(value: string | string[] | undefined): { unit?: number } {
 
 function record(ctx: HttpContext, server: ServerContext, time: number, realTime: string, started: number, remoteAddress: string | undefined): void {
   const draft = ctx.state.entry;
+  // The client hung up before its answer could be sent: whatever was decided, it got nothing.
+  if (draft.transport === undefined && ctx.req.socket?.destroyed && !ctx.res.headersSent) {
+    draft.transport = 'abandoned';
+    draft.decision = 'rejected';
+    draft.reason = `the client hung up before the answer was sent (${draft.reason ?? `it would have been ${ctx.status}`})`;
+  }
   server.journal.record({
     time,
     realTime,

@@ -45,7 +45,6 @@ export class Journal {
   #listeners = new Listeners<[JournalEntry]>();
   #clearListeners = new Listeners();
   #inFlight = 0;
-  #idle: (() => void) | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -135,7 +134,6 @@ export class Journal {
       if (ended) return;
       ended = true;
       this.#inFlight -= 1;
-      if (this.#inFlight === 0) this.#idle?.();
     };
   }
 
@@ -166,17 +164,7 @@ export class Journal {
    */
   close(drainMs = 5_000): Promise<void> {
     this.#closing ??= (async () => {
-      if (this.#inFlight > 0) {
-        // Not unref'd: the caller awaits this, and the process must not exit halfway through.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, drainMs);
-          this.#idle = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#idle = undefined;
-      }
+      await this.drained(drainMs);
       this.#closed = true;
       await Promise.all(this.#sinks.map((sink) => sink.close()));
       this.#listeners.clear();

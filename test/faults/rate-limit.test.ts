@@ -30,6 +30,19 @@ describe('token.rate_limited', () => {
     expect(entry.violation).toBeUndefined();
     expectFault(entry, id, 'token.rate_limited', 'rate_limit');
     expect(entry.faults?.[0]?.effect).toBe('429 with Retry-After: 30');
+    // What the client was told, for the judge.
+    expect(entry.retryAfter).toBe(30);
+  });
+
+  it('format "none": no Retry-After, nothing told, and no later request is policed as a violation', async () => {
+    const s = await startFaultServer();
+    await s.addFault({ preset: 'token.rate_limited', params: { format: 'none' }, match: { times: 1 } });
+    const reply = await s.token();
+    expect(reply.status).toBe(429);
+    expect(reply.headers.get('retry-after')).toBeNull();
+    expect((await s.lastEntry()).retryAfter).toBeUndefined();
+    expect((await s.token()).status).toBe(200);
+    expect((await s.lastEntry()).violation).toBeUndefined();
   });
 
   it('an early retry is 429 again and journaled as a retry_after violation; after 31 virtual seconds the policing stops', async () => {

@@ -71,6 +71,35 @@ describe('token.hang', () => {
     expect((await s.token()).status).toBe(200);
   });
 
+  it('a request whose client gave up just before the rule was removed is journaled as abandoned, never as answered', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const s = await startFaultServer();
+      const id = await s.addFault({ preset: 'token.hang' });
+      const controller = new AbortController();
+      const pending = fetchFailure(fetch(s.tokenUrl, { ...s.tokenInit(), signal: controller.signal }));
+      await waitForMatch(s, id);
+      // The client hangs up and the rule goes in the same turn, before the server hears the close.
+      controller.abort();
+      s.server.faults.remove(id);
+      expect((await pending).name).toBe('AbortError');
+      await s.server.settle();
+      const entry = s.server.journal.entries().at(-1);
+      expect(entry).toMatchObject({ status: 0, transport: 'abandoned', decision: 'rejected', reason: 'the client gave up waiting' });
+      expect(entry?.issued).toBeUndefined();
+    }
+  });
+
+  it('at the end of a harness run (settle with endHeld) a request still held is journaled as reset, the client never answered', async () => {
+    const s = await startFaultServer();
+    const id = await s.addFault({ preset: 'token.hang' });
+    const pending = fetchFailure(fetch(s.tokenUrl, s.tokenInit()));
+    await waitForMatch(s, id);
+    expect(await s.server.settle({ endHeld: true })).toBe(true);
+    expect((await pending).name).toBe('TypeError');
+    expect(s.server.journal.entries().at(-1)).toMatchObject({ status: 0, transport: 'reset', reason: 'still held, without an answer, when the harness ended the run' });
+    expect(s.server.hungRequests()).toBe(0);
+  });
+
   it('a hung request is dropped when the server closes', async () => {
     const s = await startFaultServer();
     const id = await s.addFault({ preset: 'token.hang' });

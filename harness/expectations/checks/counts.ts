@@ -1,7 +1,7 @@
 import type { JournalEntry } from '../../../server/journal/types.ts';
 import type { ResolvedBounds } from '../../scenario/bounds.ts';
-import { batchesOf, clientClock, toldLifetimes, type Batch } from '../follow.ts';
-import { inOrder, isApi, isInvalidToken, isToken, notExercised, plural, secs, type Check, type JudgeInput } from '../judge-input.ts';
+import { batchesOf, clientClock, firstRefusals, toldLifetimes, type Batch } from '../follow.ts';
+import { inOrder, isApi, isToken, notExercised, plural, secs, type Check, type JudgeInput } from '../judge-input.ts';
 
 type CountBounds = { exactly?: number; min?: number; max?: number };
 
@@ -18,33 +18,21 @@ function describeCount(bounds: CountBounds): string {
   return bounds.min !== undefined ? `at least ${bounds.min}` : `at most ${bounds.max}`;
 }
 
-/** Work happened (units handed over, or requests journaled): else a count says nothing about the client. */
-function nothingHappened(input: JudgeInput): Check | undefined {
-  if (input.units.length > 0 || input.entries.length > 0) return undefined;
-  return notExercised('No unit of work was handed to the client and no request reached the server, so there is nothing to count.');
+/** Counts the requests `counted` picks against `bounds`; a journal with no work at all says nothing about the client. */
+function count(bounds: CountBounds, input: JudgeInput, counted: (e: JournalEntry) => boolean, word: string): Check {
+  if (input.units.length === 0 && input.entries.length === 0) {
+    return notExercised('No unit of work was handed to the client and no request reached the server, so there is nothing to count.');
+  }
+  const requests = input.entries.filter(counted);
+  return {
+    verdict: within(requests.length, bounds) ? 'pass' : 'fail',
+    explanation: `The client made ${plural(requests.length, word)} for ${plural(input.units.length, 'unit')} of work; expected ${describeCount(bounds)}.`,
+    evidence: requests,
+  };
 }
 
-export function tokenRequests(bounds: CountBounds, input: JudgeInput): Check {
-  const requests = input.entries.filter(isToken);
-  return (
-    nothingHappened(input) ?? {
-      verdict: within(requests.length, bounds) ? 'pass' : 'fail',
-      explanation: `The client made ${plural(requests.length, 'token request')} for ${plural(input.units.length, 'unit')} of work; expected ${describeCount(bounds)}.`,
-      evidence: requests,
-    }
-  );
-}
-
-export function apiCalls(bounds: CountBounds, input: JudgeInput): Check {
-  const calls = input.entries.filter(isApi);
-  return (
-    nothingHappened(input) ?? {
-      verdict: within(calls.length, bounds) ? 'pass' : 'fail',
-      explanation: `The client made ${plural(calls.length, 'API call')} for ${plural(input.units.length, 'unit')} of work; expected ${describeCount(bounds)}.`,
-      evidence: calls,
-    }
-  );
-}
+export const tokenRequests = (bounds: CountBounds, input: JudgeInput): Check => count(bounds, input, isToken, 'token request');
+export const apiCalls = (bounds: CountBounds, input: JudgeInput): Check => count(bounds, input, isApi, 'API call');
 
 /** A refusal asking again cannot change: a 4xx other than 429 (invalid_client, invalid_scope, a 404, a gateway's 403...). */
 const isPermanentRefusal = (e: JournalEntry) => isToken(e) && e.status >= 400 && e.status < 500 && e.status !== 429;
@@ -147,24 +135,20 @@ export function singleFlight(_params: Record<string, never>, input: JudgeInput):
 
 /**
  * Reuse, followed: no token request while the client holds a token that is still good outside
- * the largest sound refresh margin (a token it was issued, the API did not refuse, and whose told
- * expiry less the margin is still ahead).
+ * the largest sound refresh margin (the token it was issued last, that the API did not refuse,
+ * whose told expiry less the margin is still ahead). A reissued token counts issuance by issuance.
  */
 export function reusesToken(_params: Record<string, never>, input: JudgeInput, bounds: ResolvedBounds): Check {
   const at = clientClock(input);
-  const told = [...toldLifetimes(input).values()].map((list) => list[list.length - 1]).filter((t) => t !== undefined).sort((a, b) => a.entry.seq - b.entry.seq);
+  const issuances = [...toldLifetimes(input).values()].flat().sort((a, b) => a.entry.seq - b.entry.seq);
   const requests = input.entries.filter(isToken);
-  const refusedAt = new Map<string, number>();
-  for (const entry of input.entries) {
-    const jti = entry.presented?.jti;
-    if (isInvalidToken(entry) && jti && !refusedAt.has(jti)) refusedAt.set(jti, entry.seq);
-  }
-  const longLived = told.filter((t) => t.expiresIn !== undefined && t.expiresIn > bounds.refreshMargin);
-  if (told.length === 0) return notExercised('The client was issued no token, so it had none to reuse.', requests);
+  const refusals = firstRefusals(input);
+  if (issuances.length === 0) return notExercised('The client was issued no token, so it had none to reuse.', requests);
+  const longLived = issuances.filter((t) => t.expiresIn !== undefined && t.expiresIn > bounds.refreshMargin);
   if (longLived.length === 0) {
     return {
       ...notExercised(
-        `Every token the client was told about lived ${told.map((t) => (t.expiresIn === undefined ? 'an unstated time' : secs(t.expiresIn))).join(', ')}, not longer than the refresh margin a sound client may use, so fetching again was never wrong.`,
+        `Every token the client was told about lived ${[...new Set(issuances.map((t) => (t.expiresIn === undefined ? 'an unstated time' : secs(t.expiresIn))))].join(', ')}, not longer than the refresh margin a sound client may use, so fetching again was never wrong.`,
         requests,
       ),
       bounds: ['refreshMargin'],
@@ -172,14 +156,16 @@ export function reusesToken(_params: Record<string, never>, input: JudgeInput, b
   }
   const needless: { request: JournalEntry; held: JournalEntry; left: number }[] = [];
   for (const request of requests) {
-    const held = told.findLast((t) => t.entry.seq < request.seq && t.sentAt <= at(request.time));
-    if (!held?.expiresAt || !held.entry.issued) continue;
-    const refused = refusedAt.get(held.entry.issued.jti);
-    if (refused !== undefined && refused < request.seq) continue;
-    if (at(request.time) < held.expiresAt - bounds.refreshMargin) needless.push({ request, held: held.entry, left: held.expiresAt - at(request.time) });
+    const held = issuances.findLast((t) => t.entry.seq < request.seq);
+    if (held?.expiresAt === undefined || !held.entry.issued) continue;
+    const refusal = refusals.get(held.entry.issued.jti);
+    if (refusal && refusal.seq < request.seq) continue;
+    const left = held.expiresAt - at(request);
+    if (left > bounds.refreshMargin) needless.push({ request, held: held.entry, left });
   }
-  const firstLongLived = longLived[0]?.entry.time ?? Number.POSITIVE_INFINITY;
-  const later = requests.length > 1 || input.units.some((unit) => unit.handedAt === undefined || unit.handedAt > firstLongLived);
+  // Work after the first long-lived token: a later token request, or a unit handed over once it was journaled.
+  const first = longLived[0]?.entry.seq ?? Number.POSITIVE_INFINITY;
+  const later = requests.some((r) => r.seq > first) || input.units.some((unit) => unit.handedSeq === undefined || unit.handedSeq >= first);
   if (needless.length === 0 && !later) {
     return { ...notExercised('No work followed the first long-lived token, so the client had no chance to fetch another needlessly.', requests), bounds: ['refreshMargin'] };
   }

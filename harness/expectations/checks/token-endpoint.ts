@@ -1,44 +1,46 @@
 import type { JournalEntry } from '../../../server/journal/types.ts';
 import type { ResolvedBounds } from '../../scenario/bounds.ts';
-import { batchesOf, clientClock, hasWindow } from '../follow.ts';
+import { batchesOf, clientClock, unitClock } from '../follow.ts';
 import { inOrder, isToken, notExercised, plural, secs, type Check, type JudgeInput } from '../judge-input.ts';
 
 /**
- * RFC 9110 §10.2.3, RFC 6585 §4: after a 429 with Retry-After, no request before that time has
- * passed. The server polices it (an early request is refused again and journaled as a
- * violation); the rule was put to the test when the client had work while the window was open.
+ * RFC 9110 §10.2.3, RFC 6585 §4: after a 429 with Retry-After, no token request before that time
+ * has passed, judged on the client's clock from when the 429 was sent and the Retry-After it
+ * carried (the server also refuses an early request again, and journals it as a violation). Put
+ * to the test when the client had work while the window was open.
  */
 export function retryAfterRespected(_params: Record<string, never>, input: JudgeInput): Check {
   const at = clientClock(input);
-  const told = input.entries.filter((e) => e.status === 429 && e.retryAfter !== undefined && !e.violation);
-  const violations = input.entries.filter((e) => e.violation?.kind === 'retry_after');
-  if (told.length === 0) {
+  const limited = input.entries.filter((e) => e.status === 429 && e.retryAfter !== undefined);
+  if (limited.length === 0) {
     return notExercised(
       input.entries.some((e) => e.status === 429) ? 'The 429 answers carried no Retry-After, so there was no wait to respect.' : 'No request was answered 429 with Retry-After, so there was no wait to respect.',
       input.entries.filter(isToken),
     );
   }
-  const windows = told.map((e) => ({ entry: e, from: at(e.endTime ?? e.time), to: at(e.endTime ?? e.time) + (e.retryAfter as number) }));
+  const windows = limited.map((e) => ({ entry: e, from: at(e, 'end'), to: at(e, 'end') + (e.retryAfter as number) }));
+  const early: { request: JournalEntry; window: (typeof windows)[number] }[] = [];
+  for (const request of input.entries.filter(isToken)) {
+    const window = windows.find((w) => request.seq > w.entry.seq && at(request) >= w.from && at(request) < w.to);
+    if (window) early.push({ request, window });
+  }
+  const units = input.units.map((unit) => unitClock(input, unit));
   const busy = (from: number, to: number) =>
-    input.units.length > 0 && input.units.every(hasWindow)
-      ? input.units.some((u) => at(u.reportedAt as number) > from && at(u.handedAt as number) < to)
-      : input.entries.some((e) => e.seq > (told[0] as JournalEntry).seq);
-  if (violations.length === 0 && !windows.some((w) => busy(w.from, w.to))) {
-    return notExercised(
-      `After the 429 (#${told[0]?.seq}, Retry-After ${secs(told[0]?.retryAfter ?? 0)}) the client was given no work while the wait was on, so it had no chance to ask too early.`,
-      told,
-    );
+    units.length > 0 && units.every((u) => u !== undefined) ? units.some((u) => (u?.reportedAt ?? 0) > from && (u?.handedAt ?? 0) < to) : input.entries.some((e) => e.seq > (limited[0] as JournalEntry).seq);
+  const first = limited[0] as JournalEntry;
+  if (early.length === 0 && !windows.some((w) => busy(w.from, w.to))) {
+    return notExercised(`After the 429 (#${first.seq}, Retry-After ${secs(first.retryAfter ?? 0)}) the client was given no work while the wait was on, so it had no chance to ask too early.`, limited);
   }
   return {
-    verdict: violations.length === 0 ? 'pass' : 'fail',
+    verdict: early.length === 0 ? 'pass' : 'fail',
     explanation:
-      violations.length === 0
-        ? `After ${plural(told.length, '429')} the client had work to do during the Retry-After wait and asked again only once it had passed.`
-        : `${plural(violations.length, 'request')} came before Retry-After had passed (${violations
+      early.length === 0
+        ? `After ${plural(limited.filter((e) => !e.violation).length, '429')} the client had work to do during the Retry-After wait and asked again only once it had passed.`
+        : `${plural(early.length, 'token request')} came before Retry-After had passed (${early
             .slice(0, 3)
-            .map((v) => `#${v.seq} ${secs(v.violation?.earlyBySeconds ?? 0)} early`)
+            .map(({ request, window }) => `#${request.seq} ${secs(window.to - at(request))} early`)
             .join('; ')}). RFC 9110 §10.2.3 and RFC 6585 §4: wait at least that long before asking again, for every unit of work, not only the one that got the 429.`,
-    evidence: violations.length > 0 ? inOrder([...told.slice(0, 1), ...violations]) : told,
+    evidence: early.length > 0 ? inOrder([first, ...early.map((e) => e.request)]) : limited,
   };
 }
 
@@ -62,11 +64,12 @@ export function backoff({ maxAttempts, minSpacingMs }: { maxAttempts?: number; m
   const capped = groups.filter((group) => group.requests.length > cap * group.units);
   for (const group of capped) problems.push(`${plural(group.requests.length, 'token request')} for unit${group.units > 1 || group.label === 'all' ? 's' : ''} ${group.label}: more than the cap of ${cap} each`);
   const tight: JournalEntry[] = [];
-  for (const group of groups) {
+  // Spacing is judged on units handed over alone: concurrent units' first attempts are not retries.
+  for (const group of groups.filter((g) => g.units === 1 || g.label === 'all')) {
     for (let i = 1; i < group.requests.length; i += 1) {
       const previous = group.requests[i - 1] as JournalEntry;
       const current = group.requests[i] as JournalEntry;
-      if (failedTransiently(previous) && at(current.time) - at(previous.endTime ?? previous.time) < spacing) tight.push(current);
+      if (failedTransiently(previous) && at(current) - at(previous, 'end') < spacing) tight.push(current);
     }
   }
   if (tight.length > 0) problems.push(`${plural(tight.length, 'retry')} came less than ${secs(spacing)} after a failure`);
@@ -93,9 +96,11 @@ export function abandonedWithin({ seconds }: { seconds?: number }, input: JudgeI
   const used = seconds === undefined ? (['giveUpWithin'] as const) : [];
   const held = input.entries.filter((e) => e.faults?.some((f) => f.action === 'hang'));
   if (held.length === 0) return { ...notExercised('No request was held by a hang fault (the client asked for no token while it was on), so there was nothing to give up on.', input.entries.filter(isToken)), bounds: [...used] };
-  const kept = held.filter((e) => e.transport !== 'abandoned');
+  // Still held when the run ended (reset then); a hold released by removing the rule was answered.
+  const kept = held.filter((e) => e.transport === 'reset');
   const slow = input.units.filter((u) => u.elapsedMs > limit * 1000);
-  const reportedOk = input.units.filter((u) => u.ok);
+  // A hold released by removing the rule was answered: a unit may then succeed.
+  const reportedOk = held.every((e) => e.transport !== undefined) ? input.units.filter((u) => u.ok) : [];
   let explanation = `The client gave up on the hanging endpoint (${plural(held.length, 'request')} abandoned) and reported the failure within ${secs(limit)}.`;
   if (kept.length > 0) explanation = `The client never gave up on ${plural(kept.length, 'hanging request')} (still open when the run ended): it needs a request timeout shorter than ${secs(limit)}.`;
   else if (slow.length > 0) explanation = `${plural(slow.length, 'unit')} took longer than ${secs(limit)} to report (${slow.map((u) => `unit ${u.id}: ${secs(u.elapsedMs / 1000)}`).join(', ')}): the timeout or the number of attempts is too large.`;

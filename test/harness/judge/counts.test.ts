@@ -107,7 +107,7 @@ describe('failsFast', () => {
 describe('reusesToken', () => {
   it('passes one token for many calls', () => {
     const entries = [tokenIssued(1), apiCall(2, 1), apiCall(3, 1), apiCall(4, 1)];
-    const result = run({ reusesToken: {} }, entries, [unit(1), unit(2), unit(3)]);
+    const result = run({ reusesToken: {} }, entries, [unit(1), unit(2, { handedSeq: 2 }), unit(3, { handedSeq: 3 })]);
     expect(result.verdict).toBe('pass');
     expect(result.explanation).toContain('Bounds: refreshMargin = 300 s (default).');
   });
@@ -133,6 +133,20 @@ describe('reusesToken', () => {
     expect(result.verdict).toBe('not-exercised');
     expect(result.explanation).toContain('not longer than the refresh margin');
     expect(run({ reusesToken: {} }, entries, [unit(1), unit(2)], { bounds: { refreshMargin: 1 } }).verdict).toBe('fail');
+  });
+
+  it('follows a reissued token issuance by issuance (one jti, a shorter lifetime each time)', () => {
+    const reissued = (seq: number) => tokenIssued(seq, { issued: { jti: 'cached', expiresIn: HOUR - seq } });
+    const result = run({ reusesToken: {} }, [reissued(1), apiCall(2, 1), reissued(3), apiCall(4, 1)], [unit(1), unit(2, { handedSeq: 2 })]);
+    expect(result.verdict).toBe('fail');
+    expect(result.explanation).toContain('#3 while token cached (#1)');
+  });
+
+  it('sees work after the first token by the journal order when fake time stands still', () => {
+    const sameInstant = { time: T0 + 1 };
+    const entries = [tokenIssued(1, sameInstant), apiCall(2, 1, sameInstant), apiCall(3, 1, sameInstant)];
+    const units = [unit(1, { handedAt: T0 + 1, for: 0 }), unit(2, { handedAt: T0 + 1, for: 0, handedSeq: 2 })];
+    expect(run({ reusesToken: {} }, entries, units).verdict).toBe('pass');
   });
 
   it('is not exercised when no token was issued', () => {

@@ -3,8 +3,10 @@
  * expires_in), never on the token's whole-second exp; and a dead token is not kept.
  */
 import { describe, expect, it } from 'vitest';
+import { realTimeClientClock } from '../../../harness/runner/client-clock.ts';
 import { apiCall, invalidToken, jti, T0, tokenIssued, unit } from '../../support/journal-entries.ts';
-import { quoted, run } from './support.ts';
+import { judge } from '../../../harness/expectations/judge.ts';
+import { DEFAULTS, quoted, run } from './support.ts';
 
 /** Token #1, sent at T0 + 1.5, told to live 3 s: it expires at T0 + 4.5 for the client. */
 const shortLived = () => tokenIssued(1, { time: T0 + 1.4, endTime: T0 + 1.5, issued: { jti: jti(1), iat: T0 + 1, exp: T0 + 4, expiresIn: 3 } });
@@ -55,11 +57,20 @@ describe('noExpiredTokenUse', () => {
     expect(run({ noExpiredTokenUse: {} }, [cut, apiCall(2, 1, { time: T0 + 9 })]).verdict).toBe('not-exercised');
   });
 
+  it('takes a step back out too, by journal position: a call 60 real seconds after a 30 s token is late though the server clock went back', () => {
+    // Token #1 sent at T0 + 1.5, told 30 s; then the server's clock steps back 100 s; the call comes 60 s later.
+    const told = tokenIssued(1, { time: T0 + 1.4, endTime: T0 + 1.5, issued: { jti: jti(1), expiresIn: 30 } });
+    const call = apiCall(2, 1, { time: T0 + 1.5 - 100 + 60 });
+    const result = run({ noExpiredTokenUse: {} }, [told, call], [], { clientTime: realTimeClientClock([{ seq: 1, seconds: -100 }]) });
+    expect(result.verdict).toBe('fail');
+    expect(result.explanation).toContain('#2 30 s after token #1 expired');
+  });
+
   it("judges on the client's clock: an advance step the client did not live through is taken out", () => {
     // The server's clock jumped 200 s at T0 + 3; a client on real time still sees its token as fresh.
     const entries = [shortLived(), apiCall(2, 1, { time: T0 + 204.8 })];
     expect(run({ noExpiredTokenUse: {} }, entries).verdict).toBe('fail');
-    const clientTime = (virtual: number) => (virtual >= T0 + 203 ? virtual - 200 : virtual);
+    const clientTime = realTimeClientClock([{ seq: 1, seconds: 200 }]);
     expect(run({ noExpiredTokenUse: {} }, entries, [], { clientTime }).verdict).toBe('pass');
   });
 });
@@ -92,5 +103,26 @@ describe('noReuseOfRefusedToken', () => {
     expect(run({ noReuseOfRefusedToken: {} }, replacedInTime).verdict).toBe('pass');
     const noWorkAfter = run({ noReuseOfRefusedToken: {} }, [shortLived(), apiCall(2, 1, { time: T0 + 2 })], [unit(1, { handedAt: T0 + 1 })]);
     expect(noWorkAfter.verdict).toBe('not-exercised');
+  });
+});
+
+describe('noReuseOfRefusedToken, in order', () => {
+  it('sees a refused token presented again by the next unit in the same instant of fake time', () => {
+    const at = T0 + 10;
+    const entries = [tokenIssued(1), apiCall(2, 1, { ...invalidToken, time: at, endTime: at, unit: 2 }), apiCall(3, 1, { ...invalidToken, time: at, endTime: at, unit: 3 })];
+    const units = [unit(1, { handedAt: T0 + 0.5 }), unit(2, { handedAt: at, for: 0, handedSeq: 1 }), unit(3, { handedAt: at, for: 0, handedSeq: 2 })];
+    expect(run({ noReuseOfRefusedToken: {} }, entries, units).verdict).toBe('fail');
+  });
+
+  it("counts a token as dead from its exp plus the API's leeway, not from its whole-second exp", () => {
+    const entries = [tokenIssued(1, { issued: { jti: jti(1), iat: T0 + 1, exp: T0 + 3 } }), apiCall(2, 1, { time: T0 + 1.1 }), apiCall(3, 1, { time: T0 + 4.5 })];
+    const units = [unit(1, { handedAt: T0 + 1 }), unit(2, { handedAt: T0 + 4.4, handedSeq: 2 })];
+    expect(run({ noReuseOfRefusedToken: {} }, entries, units, { apiLeeway: 2 }).verdict).toBe('not-exercised');
+  });
+
+  it('knows of a refusal before a checkpoint segment', () => {
+    const before = [tokenIssued(1), apiCall(2, 1, invalidToken)];
+    const result = judge({ noReuseOfRefusedToken: {} }, { entries: [apiCall(3, 1, { time: T0 + 9 })], before, origin: T0, units: [] }, DEFAULTS);
+    expect(result.verdict).toBe('fail');
   });
 });

@@ -13,11 +13,12 @@ export interface RunOptions {
   bounds?: BoundsInput;
   requestTimeout?: number;
   clientTime?: JudgeInput['clientTime'];
+  apiLeeway?: number;
   defaults?: { level: Level; rule: string };
 }
 
 export function run(expectation: Expectation, entries: JournalEntry[], units: UnitRecord[] = [], options: RunOptions = {}): ExpectationResult {
-  const input: JudgeInput = { entries, origin: T0, units, exit: options.exit, bounds: resolveBounds(options.bounds, options.requestTimeout), clientTime: options.clientTime };
+  const input: JudgeInput = { entries, origin: T0, units, exit: options.exit, bounds: resolveBounds(options.bounds, options.requestTimeout), clientTime: options.clientTime, apiLeeway: options.apiLeeway };
   return judge(expectation, input, options.defaults ?? DEFAULTS);
 }
 

@@ -37,7 +37,7 @@ describe('retryAfterRespected', () => {
     const units = [unit(1, { handedAt: T0 + 0.9, for: 0.11, ok: false }), unit(2, { handedAt: T0 + 1.5, ok: false, handedSeq: 1 })];
     const result = run({ retryAfterRespected: {} }, [limited(), early(2, T0 + 1.6)], units);
     expect(result.verdict).toBe('fail');
-    expect(result.explanation).toContain('1 request came before Retry-After had passed (#2 1.41 s early)');
+    expect(result.explanation).toContain('1 token request came before Retry-After had passed (#2 1.41 s early)');
     expect(quoted(result)).toEqual([1, 2]);
     expect(result.evidence[1]).toContain('VIOLATION: 1.41s before Retry-After');
   });
@@ -110,5 +110,16 @@ describe('abandonedWithin', () => {
 
   it('is not exercised when no request was held', () => {
     expect(run({ abandonedWithin: { seconds: 5 } }, [tokenIssued(1)], [unit(1)]).verdict).toBe('not-exercised');
+  });
+});
+
+describe('retryAfterRespected on the client clock', () => {
+  it('judges the told window itself: an early request the server did not flag is still early', () => {
+    const limited = tokenRefused(1, 429, 'too_many_requests', { time: T0 + 1, endTime: T0 + 1.01, retryAfter: 2 });
+    const unflagged = tokenIssued(2, { time: T0 + 1.5 });
+    const units = [unit(1, { handedAt: T0 + 0.9, for: 0.11, ok: false }), unit(2, { handedAt: T0 + 1.4, handedSeq: 1 })];
+    const result = run({ retryAfterRespected: {} }, [limited, unflagged], units);
+    expect(result.verdict).toBe('fail');
+    expect(result.explanation).toContain('#2 1.51 s early');
   });
 });

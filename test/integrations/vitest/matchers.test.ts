@@ -83,7 +83,7 @@ describe('toHaveRespectedRetryAfter', () => {
     expect([tokenLimited(1), tokenIssued(2, { time: T0 + 40 })]).toHaveRespectedRetryAfter();
     const early = [tokenLimited(1), tokenLimited(2, { violation: { kind: 'retry_after', rule: 'f1', earlyBySeconds: 29 } })];
     const message = failureOf(() => expect(early).toHaveRespectedRetryAfter());
-    expect(message).toContain('1 request came before Retry-After had passed');
+    expect(message).toContain('1 token request came before Retry-After had passed (#2 29.005 s early)');
     expect(message).toContain('#2 +1.000s token POST /oauth2/v1/token -> 429 [VIOLATION: 29s before Retry-After] "Rate-limited: retry after 30s."');
     expect(early).not.toHaveRespectedRetryAfter();
   });
