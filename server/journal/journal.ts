@@ -45,6 +45,8 @@ export class Journal {
   #listeners = new Listeners<[JournalEntry]>();
   #clearListeners = new Listeners();
   #inFlight = 0;
+  /** Waiters of `drained()`, woken whenever a request in flight ends. */
+  #drainWaiters = new Set<() => void>();
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -134,6 +136,7 @@ export class Journal {
       if (ended) return;
       ended = true;
       this.#inFlight -= 1;
+      for (const wake of this.#drainWaiters) wake();
     };
   }
 
@@ -151,8 +154,20 @@ export class Journal {
     // node:timers, not the globals: a harness may have faked the global timers for its client.
     const deadline = performance.now() + timeoutMs;
     while (this.#inFlight - excused() > 0 && !done()) {
-      if (performance.now() >= deadline) return false;
-      await sleep(DRAIN_POLL_MS);
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      // Woken at once when a request ends (so close() resolves as soon as the last one is
+      // journaled); the poll catches what changes outside the journal (a hold beginning or ending).
+      let wake: () => void = () => {};
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      this.#drainWaiters.add(wake);
+      const poll = new AbortController();
+      try {
+        await Promise.race([woken, sleep(Math.min(DRAIN_POLL_MS, left), undefined, { signal: poll.signal }).catch(() => undefined)]);
+      } finally {
+        this.#drainWaiters.delete(wake);
+        poll.abort();
+      }
     }
     return true;
   }
