@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { boundsSchema, resolveBounds, type BoundsInput, type ResolvedBounds } from './bounds.ts';
+import { formatPath } from '../../server/config/errors.ts';
 import { HarnessError } from '../errors.ts';
 
 /** The grants a client can declare it uses. */
@@ -68,23 +69,16 @@ export function resolveDeclaration(inputs: readonly (ClientDeclarationInput | un
   const merged: ClientDeclarationInput = {};
   for (const input of inputs) {
     if (input === undefined) continue;
-    const parsed = clientDeclarationSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new HarnessError('USAGE', `${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(declaration)'}: ${issue.message}`).join('; ')}`);
-    }
-    const { bounds: ownBounds, ...rest } = parsed.data;
+    const { bounds: ownBounds, ...rest } = validate(clientDeclarationSchema, input, source, '(declaration)');
     Object.assign(merged, rest);
     merged.bounds = { ...merged.bounds, ...ownBounds };
   }
-  const checkedBounds = boundsSchema.safeParse(bounds);
-  if (!checkedBounds.success) {
-    throw new HarnessError('USAGE', `bounds: ${checkedBounds.error.issues.map((issue) => `${issue.path.join('.') || '(bounds)'}: ${issue.message}`).join('; ')}`);
-  }
+  const checkedBounds = validate(boundsSchema, bounds, 'bounds', '(bounds)');
   return {
     grants: merged.grants ?? ['client_credentials'],
     requestTimeout: merged.requestTimeout,
     headers: merged.headers ?? ['token', 'api'],
-    bounds: resolveBounds({ ...merged.bounds, ...checkedBounds.data }, merged.requestTimeout),
+    bounds: resolveBounds({ ...merged.bounds, ...checkedBounds }, merged.requestTimeout),
   };
 }
 
@@ -102,11 +96,14 @@ export async function loadDeclarationFile(file: string): Promise<ClientDeclarati
   } catch (error) {
     throw new HarnessError('USAGE', `the client declaration ${file} is not valid YAML or JSON: ${(error as Error).message}`);
   }
-  const parsed = clientDeclarationSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new HarnessError('USAGE', `the client declaration ${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(declaration)'}: ${issue.message}`).join('; ')}`);
-  }
-  return parsed.data;
+  return validate(clientDeclarationSchema, value, `the client declaration ${file}`, '(declaration)');
+}
+
+/** The value as the schema reads it. @throws HarnessError USAGE naming each field that does not validate, as config errors name them. */
+function validate<S extends z.ZodType>(schema: S, value: unknown, source: string, whole: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new HarnessError('USAGE', `${source}: ${parsed.error.issues.map((issue) => `${formatPath(issue.path) || whole}: ${issue.message}`).join('; ')}`);
 }
 
 /**
