@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Launcher of the `understudy` CLI: the compiled CLI (dist/, after `npm run build`) when it
 // exists, else the TypeScript source, which Node >= 22.18 runs directly by stripping types.
+// First, so that an unsupported Node gets one line saying which Node to use, not a bad option.
+import './require-node.js';
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';

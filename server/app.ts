@@ -4,13 +4,13 @@ import { introspectionEndpoint } from './authorization/introspection-endpoint.ts
 import { jwksEndpoint } from './authorization/jwks-endpoint.ts';
 import { revocationEndpoint } from './authorization/revocation-endpoint.ts';
 import { tokenEndpoint } from './authorization/token-endpoint.ts';
-import type { Face, RequestState, ServerContext } from './context.ts';
+import type { ServerContext, ServerState } from './context.ts';
 import { CONTROL_PREFIX, controlApi } from './control/control-api.ts';
 import { applyFaults } from './faults/apply-faults.ts';
 import { createRotationSchedule } from './keys/rotation-schedule.ts';
 import { journalRequests } from './http/journal-requests.ts';
 import { sendNotFound } from './http/not-found.ts';
-import type { HttpContext } from './http/types.ts';
+import type { Face as HttpFace, HttpContext } from './http/types.ts';
 import { answerApiRoute, findRoute } from './resource/api-endpoint.ts';
 
 /**
@@ -18,7 +18,10 @@ import { answerApiRoute, findRoute } from './resource/api-endpoint.ts';
  * (configured routes), the control API under /_understudy, and a 404 that says where things
  * are. Every request but the control API's goes: journal -> find its face -> faults -> face.
  */
-export function createApp(server: ServerContext): Koa<RequestState> {
+/** A face of this server: its handlers read the authorization server's request state. */
+type Face = HttpFace<ServerState>;
+
+export function createApp(server: ServerContext): Koa<ServerState> {
   const { paths } = server.profile;
   const authorization = new Map<string, Face>([
     [paths.token, { endpoint: 'token', handle: tokenEndpoint(server) }],
@@ -31,7 +34,7 @@ export function createApp(server: ServerContext): Koa<RequestState> {
   const control = controlApi(server);
   const notFound: Face = { endpoint: 'other', handle: (ctx) => sendNotFound(ctx, server) };
 
-  function findFace(ctx: HttpContext): Face {
+  function findFace(ctx: HttpContext<ServerState>): Face {
     const face = authorization.get(ctx.path);
     if (face) return face;
     const { route, pathMatched } = findRoute(server.config.api.routes, ctx.method, ctx.path);
@@ -40,10 +43,10 @@ export function createApp(server: ServerContext): Koa<RequestState> {
     return notFound;
   }
 
-  const app = new Koa<RequestState>();
+  const app = new Koa<ServerState>();
   app.silent = true;
   app.use(journalRequests(server));
-  app.use(async (ctx: HttpContext, next: Next) => {
+  app.use(async (ctx: HttpContext<ServerState>, next: Next) => {
     if (ctx.path === CONTROL_PREFIX || ctx.path.startsWith(`${CONTROL_PREFIX}/`)) {
       await control(ctx);
       return;
@@ -61,7 +64,7 @@ export function createApp(server: ServerContext): Koa<RequestState> {
     });
   }
   app.use(applyFaults(server));
-  app.use((ctx: HttpContext) => (ctx.state.face as Face).handle(ctx));
+  app.use((ctx: HttpContext<ServerState>) => (ctx.state.face as Face).handle(ctx));
   return app;
 }
 

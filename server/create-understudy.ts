@@ -2,22 +2,22 @@ import type { RequestListener } from 'node:http';
 import { createApp } from './app.ts';
 import { ClientRegistry } from './authorization/client-registry.ts';
 import { ReplayCache } from './authorization/replay-cache.ts';
-import { Revocations } from './authorization/revocations.ts';
+import { Revocations } from './tokens/revocations.ts';
 import { RefreshTokenStore } from './authorization/refresh-tokens.ts';
 import { revokeTokens, type RevokeTarget } from './authorization/revoke-tokens.ts';
-import { createClock, type Clock } from './clock.ts';
+import { createClock, type Clock } from './base/clock.ts';
 import { ConfigError } from './config/errors.ts';
 import { loadConfigFile } from './config/load.ts';
 import { resolveConfig } from './config/resolve.ts';
 import type { UnderstudyConfig } from './config/schema.ts';
 import type { ProfileName, ResolvedConfig } from './config/types.ts';
-import { buildUrls, type ServerContext, type ServerUrls } from './context.ts';
+import type { ServerContext } from './context.ts';
 import { FaultRuleError, type FaultEngine } from './faults/fault-engine.ts';
 import { createFaultLayer } from './faults/fault-layer.ts';
 import { createJsonLinesSink } from './journal/jsonl-sink.ts';
 import { Journal } from './journal/journal.ts';
 import { KeyRing } from './keys/key-ring.ts';
-import { createProfile } from './profiles/index.ts';
+import { buildUrls, createProfile, type ServerUrls } from './profiles/index.ts';
 
 /** Where the URLs an understudy reports point before anyone says otherwise. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1';

@@ -3,7 +3,7 @@
  * API, the virtual clock and the journal.
  */
 export { createServer, ListenError, type CreateServerOptions, type UnderstudyServer } from './create-server.ts';
-export { createClock, type Clock, type ClockOptions, type ClockState } from './clock.ts';
+export { createClock, type Clock, type ClockOptions, type ClockState } from './base/clock.ts';
 export { Journal, type JournalOptions, type JournalSnapshot, type JournalSink } from './journal/journal.ts';
 export type { JournalEntry, JournalQuery, Endpoint, Decision, TokenSummary } from './journal/types.ts';
 export {
@@ -20,7 +20,7 @@ export {
   type ResolvedConfig,
   type ProfileName,
 } from './config/index.ts';
-export type { ServerUrls } from './context.ts';
+export type { ServerUrls } from './profiles/index.ts';
 export type { SettleOptions } from './create-understudy.ts';
 export {
   FaultEngine,

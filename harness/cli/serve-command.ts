@@ -4,6 +4,7 @@ import { CliError } from './exit-codes.ts';
 import { readPackageVersion } from './package-version.ts';
 import { parseHost, parsePort, PROFILE_NAMES } from './parse-options.ts';
 import { formatBanner } from './print-banner.ts';
+import { isLoopback } from '../../server/control/loopback.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 import { readFaultFile } from './fault-command.ts';
 
@@ -88,14 +89,10 @@ async function toServerOptions(options: ServeOptions, loadConfigFile: (file: str
   return serverOptions;
 }
 
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 /** Binding beyond loopback exposes the token endpoint and the API to the network; say so. */
 function exposureWarning(config: ResolvedConfig): string | undefined {
   const { host } = config.server;
-  if (isLoopbackHost(host)) return undefined;
+  if (host === 'localhost' || isLoopback(host)) return undefined;
   const control = config.control.adminToken
     ? 'The control API (/_understudy) also answers remote callers that send "Authorization: Bearer <control.adminToken>".'
     : 'The control API (/_understudy) still answers loopback callers only; set control.adminToken in the config to let remote callers in.';

@@ -1,7 +1,7 @@
 import { createClient as createWellBehavedClient } from '../../examples/clients/well-behaved.ts';
 import { createClient as createTokenPerCallClient } from '../../examples/clients/token-per-call.ts';
 import { DEMO_AUDIENCE, DEMO_SCOPE } from '../../server/config/defaults.ts';
-import type { ServerUrls } from '../../server/context.ts';
+import type { ServerUrls } from '../../server/index.ts';
 import { environmentVariables } from '../drivers/environment.ts';
 import { controlCall } from './control-call.ts';
 

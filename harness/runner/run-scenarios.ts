@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../server/base/package-root.ts';
 import type { Driver } from '../drivers/driver.ts';
 import { HarnessError } from '../errors.ts';
 import { REPORT_VERSION, type Reporter, type RunResult } from '../reporters/reporter.ts';
@@ -11,17 +11,7 @@ import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { runScenario, type ScenarioResult } from './run-scenario.ts';
 
 /** The built-in contract suite shipped with understudy (scenarios/ at the package root, from source or dist/). */
-export const BUILT_IN_SCENARIOS = findPackageFolder('scenarios');
-
-function findPackageFolder(name: string): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);
-    const parent = dirname(dir);
-    if (parent === dir) return fileURLToPath(new URL(`../../${name}/`, import.meta.url));
-    dir = parent;
-  }
-}
+export const BUILT_IN_SCENARIOS = join(packageRoot(), 'scenarios');
 
 /** What `runScenarios()` runs: the client (driver), which scenarios (objects, or a folder filtered by names and tags), how many at once, and who reports. */
 export interface RunScenariosOptions {

@@ -1,4 +1,4 @@
-import type { ServerContext } from '../context.ts';
+import type { AuthorizationContext } from './authorization-context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { assertActive, authenticateClient, type AuthenticatedClient } from './client-authentication.ts';
 
@@ -7,7 +7,7 @@ import { assertActive, authenticateClient, type AuthenticatedClient } from './cl
  * all three, the claimed client journaled even when it fails, and an inactive app refused.
  * A client assertion's aud may be the endpoint's URL, the token URL, the issuer or the base URL.
  */
-export async function authenticateRequest(ctx: HttpContext, server: ServerContext, params: Map<string, string>): Promise<AuthenticatedClient> {
+export async function authenticateRequest(ctx: HttpContext, server: AuthorizationContext, params: Map<string, string>): Promise<AuthenticatedClient> {
   const { urls } = server;
   const authenticated = await authenticateClient(
     { authorization: ctx.get('authorization') || undefined, params, claimedClientId: (id) => (ctx.state.entry.clientId = id) },

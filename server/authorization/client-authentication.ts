@@ -1,14 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import { errors as joseErrors, jwtVerify } from 'jose';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../base/clock.ts';
 import type { ClientAuthMethod } from '../config/types.ts';
+import { formDecode, parseBasic } from '../http/authorization-header.ts';
+import { readUnverified, verifyClientAssertion } from '../tokens/index.ts';
 import { digest, type ClientRegistry, type RegisteredClient } from './client-registry.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '../profiles/oauth-error.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** RFC 7523 / RFC 8725: asymmetric algorithms only; never `none`, never HMAC with a public key. */
-const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export interface ClientCredentialsInput {
   /** The Authorization header, if any. */
@@ -50,7 +49,7 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
   }
 
   if (input.authorization !== undefined) {
-    const basic = parseBasic(input.authorization);
+    const basic = readBasic(input.authorization);
     // Many client libraries send the halves unencoded; accept both readings, as lenient servers do.
     const clientId = context.registry.get(basic.clientId) ? basic.clientId : context.registry.get(basic.rawClientId) ? basic.rawClientId : basic.clientId;
     input.claimedClientId?.(clientId);
@@ -102,27 +101,17 @@ export function assertActive({ client, method }: AuthenticatedClient): void {
   }
 }
 
-function parseBasic(header: string): BasicCredentials {
-  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
-  if (!match?.[1]) {
+/** Strict: a well-formed Basic header with both halves, or invalid_request saying what is wrong. */
+function readBasic(header: string): BasicCredentials {
+  const basic = parseBasic(header);
+  if (basic.token === undefined) {
     throw new OAuthError('invalid_request', 'the Authorization header must be "Basic " followed by base64(client_id:client_secret)');
   }
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) throw new OAuthError('invalid_request', 'the Basic credentials must be client_id:client_secret (no colon found)');
-  const rawClientId = decoded.slice(0, colon);
-  const rawSecret = decoded.slice(colon + 1);
+  if (!basic.pair) throw new OAuthError('invalid_request', 'the Basic credentials must be client_id:client_secret (no colon found)');
+  const { clientId: rawClientId, secret: rawSecret } = basic.pair;
   if (!rawClientId || !rawSecret) throw new OAuthError('invalid_request', 'the Basic credentials have an empty client_id or client_secret');
-  return { clientId: formDecode(rawClientId), secret: formDecode(rawSecret), rawClientId, rawSecret };
-}
-
-/** application/x-www-form-urlencoded decoding; a value that is not validly encoded is taken as is. */
-function formDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, '%20'));
-  } catch {
-    return value;
-  }
+  // A value that is not validly form-encoded is taken as is.
+  return { clientId: formDecode(rawClientId) ?? rawClientId, secret: formDecode(rawSecret) ?? rawSecret, rawClientId, rawSecret };
 }
 
 function findClient(registry: ClientRegistry, clientId: string, challenge?: 'Basic'): RegisteredClient {
@@ -160,19 +149,11 @@ async function verifyAssertion(assertion: string, input: ClientCredentialsInput,
     throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client ${client.id} is registered for ${client.authMethod}, not private_key_jwt` });
   }
   const now = context.clock.nowSeconds() + (context.skew ?? 0);
-  let payload;
-  try {
-    ({ payload } = await jwtVerify(assertion, client.assertionKeys, {
-      algorithms: ASSERTION_ALGORITHMS,
-      issuer: client.id,
-      subject: client.id,
-      audience: context.audiences,
-      requiredClaims: ['exp'],
-      currentDate: new Date(now * 1000),
-    }));
-  } catch (error) {
-    throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client_assertion of ${client.id} rejected: ${assertionProblem(error)}` });
+  const verified = await verifyClientAssertion(assertion, client.assertionKeys, { clientId: client.id, audience: context.audiences, now });
+  if (!verified.ok) {
+    throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client_assertion of ${client.id} rejected: ${verified.problem}` });
   }
+  const payload = verified.claims;
   // RFC 7523 §3 item 7: a jti may only be used once while the assertion is valid.
   if (typeof payload.jti === 'string') {
     if (!context.replay.add(`${client.id}:${payload.jti}`, payload.exp ?? now, now)) {
@@ -182,25 +163,13 @@ async function verifyAssertion(assertion: string, input: ClientCredentialsInput,
   return client;
 }
 
+/** The assertion's sub read before verification: it names the client whose keys verify it. */
 function unverifiedSubject(assertion: string): string {
-  const parts = assertion.split('.');
-  let sub: unknown;
-  try {
-    sub = (JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }).sub;
-  } catch {
-    throw new OAuthError('invalid_request', 'client_assertion is not a JWT');
-  }
-  if (parts.length !== 3 || typeof sub !== 'string' || !sub) {
+  const claims = readUnverified(assertion);
+  if (!claims) throw new OAuthError('invalid_request', 'client_assertion is not a JWT');
+  const { sub } = claims;
+  if (typeof sub !== 'string' || !sub) {
     throw new OAuthError('invalid_request', 'client_assertion must be a signed JWT whose sub is the client_id');
   }
   return sub;
-}
-
-function assertionProblem(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'it has expired (exp is in the past of the server clock)';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} is invalid (${error.reason})`;
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify with the registered keys';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'its algorithm is not allowed (asymmetric algorithms only)';
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no registered key matches its kid/alg';
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,14 +1,13 @@
-import type { ServerContext } from '../context.ts';
+import type { AuthorizationContext } from './authorization-context.ts';
 import type { HttpContext } from '../http/types.ts';
 
 /** Discovery documents (OpenID / RFC 8414 / IDCS) with absolute URLs of this server. */
-export function discoveryEndpoint(server: ServerContext) {
+export function discoveryEndpoint(server: AuthorizationContext) {
   return (ctx: HttpContext) => {
     const { config, profile, urls, keys } = server;
     ctx.set(profile.responseHeaders(ctx.state.requestId));
     ctx.body = profile.discovery(ctx.path, {
-      issuer: urls.issuer,
-      baseUrl: urls.baseUrl,
+      ...urls,
       grantTypes: ['client_credentials', 'password', 'refresh_token'],
       scopes: config.resources.flatMap((r) => r.scopes.map((s) => (config.profile === 'idcs' ? `${r.audience}${s}` : s))),
       signingAlgorithm: keys.algorithm,

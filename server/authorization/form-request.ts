@@ -1,6 +1,6 @@
 import { BodyError, parseForm, readBody } from '../http/read-body.ts';
 import type { HttpContext } from '../http/types.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '../profiles/oauth-error.ts';
 
 /**
  * Reads an OAuth form POST (token, introspection, revocation): POST only, form-encoded,

@@ -1,13 +1,13 @@
-import type { ServerContext } from '../context.ts';
+import type { AuthorizationContext } from './authorization-context.ts';
 import type { HttpContext } from '../http/types.ts';
-import { verifyAccessToken } from '../resource/verify-access-token.ts';
+import { verifyAccessToken } from '../tokens/index.ts';
 import { authenticateRequest } from './authenticate-request.ts';
 import { readFormRequest } from './form-request.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '../profiles/oauth-error.ts';
 import { sendJson, withOAuthErrors } from './respond.ts';
 
 /** Client authentication for introspection and revocation: the same rules as the token endpoint. */
-export async function authenticateCaller(ctx: HttpContext, server: ServerContext, params: Map<string, string>) {
+export async function authenticateCaller(ctx: HttpContext, server: AuthorizationContext, params: Map<string, string>) {
   return (await authenticateRequest(ctx, server, params)).client;
 }
 
@@ -21,7 +21,7 @@ export function requireToken(params: Map<string, string>): string {
  * RFC 7662 introspection of the tokens this server issued. Any authenticated client may ask;
  * an expired, revoked, foreign or garbled token is simply `{"active": false}` (§2.2).
  */
-export function introspectionEndpoint(server: ServerContext) {
+export function introspectionEndpoint(server: AuthorizationContext) {
   return (ctx: HttpContext) =>
     withOAuthErrors(ctx, server, async () => {
       const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyRing, SigningKey } from '../keys/key-ring.ts';
-import { signJwt } from '../keys/sign-jwt.ts';
 import type { AccessTokenFacts, Profile } from '../profiles/profile.ts';
+import { signJwt } from '../tokens/index.ts';
 
 export interface IssuedToken {
   value: string;

@@ -1,7 +1,8 @@
-import type { ServerContext } from '../context.ts';
+import type { AuthorizationContext } from './authorization-context.ts';
 import type { HttpContext } from '../http/types.ts';
-import { verifyAccessToken } from '../resource/verify-access-token.ts';
-import { bearerChallenge } from '../resource/bearer-challenge.ts';
+import { parseBearer } from '../http/authorization-header.ts';
+import { bearerChallenge } from '../http/bearer-challenge.ts';
+import { verifyAccessToken } from '../tokens/index.ts';
 
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const IDCS_SCIM_ERROR = 'urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error';
@@ -11,11 +12,11 @@ const IDCS_SCIM_ERROR = 'urn:ietf:params:scim:api:oracle:idcs:extension:messages
  * `jwks.public: false` it needs a bearer token, as IDCS does when "Access signing certificate"
  * is off, and refuses with IDCS's SCIM error shape.
  */
-export function jwksEndpoint(server: ServerContext) {
+export function jwksEndpoint(server: AuthorizationContext) {
   return async (ctx: HttpContext) => {
     const entry = ctx.state.entry;
     if (!server.config.jwksPublic) {
-      const token = /^Bearer +(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+      const token = parseBearer(ctx.get('authorization')).sole;
       const result = token ? await verifyAccessToken(token, server) : undefined;
       if (!result?.ok) {
         ctx.status = 401;

@@ -1,10 +1,10 @@
-import type { ServerContext } from '../context.ts';
+import type { AuthorizationContext } from './authorization-context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { noStoreHeaders } from '../profiles/shared.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '../profiles/oauth-error.ts';
 
 /** Writes an OAuth error in the profile's shape and tells the journal why. */
-export function sendOAuthError(ctx: HttpContext, server: ServerContext, error: OAuthError): void {
+export function sendOAuthError(ctx: HttpContext, server: Pick<AuthorizationContext, 'profile'>, error: OAuthError): void {
   const answer = server.profile.formatError(error, ctx.state.requestId);
   ctx.status = answer.status;
   ctx.set(answer.headers);
@@ -15,7 +15,7 @@ export function sendOAuthError(ctx: HttpContext, server: ServerContext, error: O
 }
 
 /** Writes a successful authorization-server JSON answer (no-store, profile headers). */
-export function sendJson(ctx: HttpContext, server: ServerContext, body: unknown, status = 200): void {
+export function sendJson(ctx: HttpContext, server: Pick<AuthorizationContext, 'profile'>, body: unknown, status = 200): void {
   ctx.status = status;
   ctx.set({ ...noStoreHeaders(), ...server.profile.responseHeaders(ctx.state.requestId) });
   if (typeof body === 'string') {
@@ -29,7 +29,7 @@ export function sendJson(ctx: HttpContext, server: ServerContext, body: unknown,
 }
 
 /** Runs an endpoint, turning a thrown OAuthError into its wire answer. */
-export async function withOAuthErrors(ctx: HttpContext, server: ServerContext, endpoint: () => Promise<void>): Promise<void> {
+export async function withOAuthErrors(ctx: HttpContext, server: Pick<AuthorizationContext, 'profile'>, endpoint: () => Promise<void>): Promise<void> {
   try {
     await endpoint();
   } catch (error) {

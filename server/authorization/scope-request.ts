@@ -1,7 +1,7 @@
 import { findScopeGrant } from '../config/resolve.ts';
 import type { ProfileName, ResolvedResource, ScopeGrant } from '../config/types.ts';
 import type { RegisteredClient } from './client-registry.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '../profiles/oauth-error.ts';
 
 /** IDCS's catch-all scope of Oracle service apps; it cannot be combined with other resource scopes. */
 export const CONSUMER_ALL = 'urn:opc:resource:consumer::all';
@@ -15,7 +15,14 @@ export interface ScopeDecision {
   /** Lifetime asked for with urn:opc:resource:expiry=N. */
   expiry?: number;
   offlineAccess: boolean;
+  /** No resource scope was asked for: `scopes` is the server's default (RFC 6749 §3.3). */
+  defaulted: boolean;
   resource: ResolvedResource;
+}
+
+/** The scope values of a `scope` parameter (RFC 6749 §3.3: space-delimited), without offline_access. */
+export function requestedScopeValues(scope: string): string[] {
+  return scope.split(' ').filter((s) => s && s !== 'offline_access');
 }
 
 /**
@@ -36,6 +43,11 @@ export function decideScope(
   let offlineAccess = false;
   const grants: ScopeGrant[] = [];
 
+  // RFC 8707 §2: a resource the server does not know is invalid_target, whatever scope comes with it.
+  if (resourceParam !== undefined && !resources.some((r) => r.audience === resourceParam)) {
+    throw new OAuthError('invalid_target', `resource ${resourceParam} is not a known resource`);
+  }
+
   for (const value of values) {
     if (value === 'offline_access') {
       offlineAccess = true;
@@ -54,11 +66,8 @@ export function decideScope(
     grants.push(found);
   }
 
-  if (resourceParam !== undefined && !resources.some((r) => r.audience === resourceParam)) {
-    throw new OAuthError('invalid_target', `resource ${resourceParam} is not a known resource`);
-  }
-
-  if (grants.length === 0) {
+  const defaulted = grants.length === 0;
+  if (defaulted) {
     // RFC 6749 §3.3: no scope requested, so use a pre-defined default: everything the client
     // is granted on its first audience (or on the requested resource).
     const audience = resourceParam ?? client.scopes[0]?.audience;
@@ -86,7 +95,7 @@ export function decideScope(
     }
   }
   const resource = resources.find((r) => r.audience === audience) as ResolvedResource;
-  return { audience, scopes, expiry, offlineAccess, resource };
+  return { audience, scopes, expiry, offlineAccess, defaulted, resource };
 }
 
 function parseExpiry(value: string): number {

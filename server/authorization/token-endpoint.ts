@@ -1,12 +1,11 @@
-import type { ServerContext } from '../context.ts';
-import type { HttpContext } from '../http/types.ts';
+import type { AuthorizationContext, AuthorizationHttpContext } from './authorization-context.ts';
 import { authenticateRequest } from './authenticate-request.ts';
 import type { AuthenticatedClient } from './client-authentication.ts';
 import { readFormRequest } from './form-request.ts';
 import { issueAccessToken } from './issue-access-token.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '../profiles/oauth-error.ts';
 import { sendJson, withOAuthErrors } from './respond.ts';
-import { mutateToken, reissueKey, tweakTokenResponse } from '../faults/token-tweaks.ts';
+import type { AnsweredToken, TokenDraft, TokenHooks, TokenRequestFacts } from './token-hooks.ts';
 import { clientCredentialsGrant } from './grants/client-credentials-grant.ts';
 import type { GrantDecision, GrantHandler } from './grants/grant.ts';
 import { passwordGrant } from './grants/password-grant.ts';
@@ -22,8 +21,8 @@ const GRANTS = new Map<string, GrantHandler>([
  * POST token endpoint: a pipeline of named steps, each of which may end the request with an
  * OAuth error, so a stack trace (and the journal's reason) reads like the protocol.
  */
-export function tokenEndpoint(server: ServerContext) {
-  return (ctx: HttpContext) =>
+export function tokenEndpoint(server: AuthorizationContext) {
+  return (ctx: AuthorizationHttpContext) =>
     withOAuthErrors(ctx, server, async () => {
       const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);
       noteRequest(ctx, params);
@@ -35,7 +34,7 @@ export function tokenEndpoint(server: ServerContext) {
     });
 }
 
-function noteRequest(ctx: HttpContext, params: Map<string, string>): void {
+function noteRequest(ctx: AuthorizationHttpContext, params: Map<string, string>): void {
   const entry = ctx.state.entry;
   entry.grantType = params.get('grant_type');
   entry.scope = params.get('scope');
@@ -60,26 +59,66 @@ function requireGrantAllowed({ client }: AuthenticatedClient, grantType: string)
   }
 }
 
-async function respondWithTokens(ctx: HttpContext, server: ServerContext, { client }: AuthenticatedClient, decision: GrantDecision): Promise<void> {
-  const { config, profile, clock, keys } = server;
+async function respondWithTokens(ctx: AuthorizationHttpContext, server: AuthorizationContext, { client }: AuthenticatedClient, decision: GrantDecision): Promise<void> {
   const entry = ctx.state.entry;
-  const tweaks = ctx.state.tokenTweaks;
-  const iat = clock.nowSeconds();
+  const hooks = ctx.state.tokenHooks ?? [];
+  const now = server.clock.nowSeconds();
+  const request: TokenRequestFacts = { clientId: client.id, subject: decision.subject, grantType: decision.grantType, audience: decision.audience, scopes: decision.scopes };
 
-  const cacheKey = reissueKey(tweaks, client.id);
-  const cached = cacheKey ? server.faults.reissued.get(cacheKey) : undefined;
-  if (cached && cached.exp > iat) {
-    // A server that hands out its cached token again, with whatever lifetime it has left.
-    const body = { ...cached.body, expires_in: cached.exp - iat };
-    entry.decision = 'issued';
-    entry.issued = cached.summary;
-    entry.grantedScope = decision.scopes.join(' ');
-    entry.reason = `reissued cached token ${cached.summary.jti} to ${client.id} with ${cached.exp - iat}s left`;
-    sendTokenResponse(ctx, server, tweakTokenResponse(tweaks?.filter((t) => !(t.action.type === 'token_response' && t.action.reissue)), body, cached.exp - iat));
-    return;
+  const reused = firstReuse(server, hooks, request, now);
+  const token = reused ?? (await signAccessToken(server, client, decision, hooks, request, now));
+  entry.decision = 'issued';
+  entry.grantedScope = token.scopes.join(' ');
+  entry.issued = { jti: token.jti, clientId: client.id, iat: token.iat, exp: token.exp, kid: token.kid };
+  entry.reason = reused
+    ? `reissued cached token ${token.jti} to ${client.id} with ${token.exp - now}s left`
+    : `issued a ${decision.ttl}s token for ${decision.audience} (${entry.grantedScope}) to ${client.id}`;
+  // IDCS answers exactly these members, in this order; refresh_token only for user grants with
+  // offline_access. A reused token is told the life it has left; a new one its full lifetime,
+  // even when a hook made it expired (a server that lies about it).
+  let body: Record<string, unknown> = { access_token: token.body.access_token, token_type: token.body.token_type, expires_in: reused ? token.exp - now : decision.ttl };
+  // Whether to say the scope is this request's question, whichever request the token first answered.
+  const scope = token.body.scope ?? (decision.defaultScope && server.profile.announcesDefaultScope ? token.scopes.join(' ') : undefined);
+  if (scope !== undefined) body.scope = scope;
+  for (const hook of hooks) if (hook.afterSign) body = hook.afterSign(token, body, token.exp - now);
+  if (decision.refreshToken) {
+    body.refresh_token = issueRefreshToken(server, client.id, decision, decision.refreshToken, token, now);
+    entry.reason += ' with a refresh token';
   }
+  sendTokenResponse(ctx, server, body);
+}
 
-  const mutation = mutateToken(tweaks, server, { scopes: decision.scopes, iat, ttl: decision.ttl, profile: config.profile });
+/**
+ * An earlier answer a hook hands out again, if the server would still accept its token: one
+ * revoked since, or signed by a key no longer in the ring, is never handed out again.
+ */
+function firstReuse(server: AuthorizationContext, hooks: readonly TokenHooks[], request: TokenRequestFacts, now: number): AnsweredToken | undefined {
+  for (const hook of hooks) {
+    const reused = hook.reuse?.(request, now);
+    if (!reused) continue;
+    const revoked = server.revocations.check({ jti: reused.jti, client_id: request.clientId, iat: reused.iat });
+    if (revoked === undefined && server.keys.find(reused.kid) !== undefined) return reused;
+  }
+  return undefined;
+}
+
+async function signAccessToken(
+  server: AuthorizationContext,
+  client: AuthenticatedClient['client'],
+  decision: GrantDecision,
+  hooks: readonly TokenHooks[],
+  request: TokenRequestFacts,
+  iat: number,
+): Promise<AnsweredToken> {
+  const { config, profile, keys } = server;
+  const draft: TokenDraft = {
+    scopes: decision.scopes,
+    iat,
+    exp: iat + decision.ttl,
+    claims: {},
+    announceScope: false,
+  };
+  for (const hook of hooks) hook.beforeSign?.(draft, request);
   const token = await issueAccessToken(
     {
       issuer: server.urls.issuer,
@@ -87,52 +126,55 @@ async function respondWithTokens(ctx: HttpContext, server: ServerContext, { clie
       clientName: client.name,
       tenant: config.tenant,
       audience: decision.audience,
-      scopes: mutation.scopes,
-      iat: mutation.iat,
-      exp: mutation.exp,
+      scopes: draft.scopes,
+      iat: draft.iat,
+      exp: draft.exp,
       grantType: decision.grantType,
       subject: decision.subject,
       subjectType: decision.subjectType,
     },
     profile,
     keys,
-    { key: mutation.key, claims: mutation.claims },
+    { key: draft.key, claims: draft.claims },
   );
   server.revocations.noteIssued(client.id, token.jti, token.iat, token.exp);
-  entry.decision = 'issued';
-  entry.grantedScope = mutation.scopes.join(' ');
-  entry.issued = { jti: token.jti, clientId: client.id, iat: token.iat, exp: token.exp, kid: token.kid };
-  entry.reason = `issued a ${decision.ttl}s token for ${decision.audience} (${entry.grantedScope}) to ${client.id}`;
-  // IDCS answers exactly these members, in this order; refresh_token only for user grants with offline_access.
-  const body: Record<string, unknown> = { access_token: token.value, token_type: 'Bearer', expires_in: decision.ttl };
-  if (mutation.announceScope) body.scope = mutation.scopes.join(' ');
-  if (decision.refreshToken) {
-    body.refresh_token = server.refreshTokens.issue(
-      {
-        clientId: client.id,
-        subject: decision.subject,
-        subjectType: decision.subjectType,
-        audience: decision.audience,
-        scopes: decision.scopes,
-        accessTokenTtl: decision.ttl,
-        exp: iat + config.refreshTokenTtl,
-      },
-      iat,
-    );
-    entry.reason += ' with a refresh token';
-  }
-  if (cacheKey) server.faults.reissued.set(cacheKey, { body, exp: token.exp, summary: entry.issued });
-  sendTokenResponse(ctx, server, tweakTokenResponse(tweaks, body, token.exp - iat));
+  // A scope a hook made the answer say belongs to the token (a narrowed grant), answered with it again.
+  const body: Record<string, unknown> = { access_token: token.value, token_type: 'Bearer' };
+  if (draft.announceScope) body.scope = draft.scopes.join(' ');
+  return { jti: token.jti, iat: token.iat, exp: token.exp, kid: token.kid, body, scopes: draft.scopes, request };
+}
+
+/** A new refresh token of the decision's grant; the access token answered with it belongs to that grant. */
+function issueRefreshToken(
+  server: AuthorizationContext,
+  clientId: string,
+  decision: GrantDecision,
+  refresh: NonNullable<GrantDecision['refreshToken']>,
+  accessToken: AnsweredToken,
+  now: number,
+): string {
+  const grantId = refresh.grantId ?? server.refreshTokens.newGrant();
+  const value = server.refreshTokens.issue(
+    {
+      clientId,
+      subject: decision.subject,
+      subjectType: decision.subjectType,
+      audience: decision.audience,
+      scopes: refresh.scopes,
+      accessTokenTtl: decision.ttl,
+      exp: now + server.config.refreshTokenTtl,
+      grantId,
+    },
+    now,
+  );
+  server.refreshTokens.noteAccessToken(grantId, { jti: accessToken.jti, exp: accessToken.exp }, now);
+  return value;
 }
 
 /** Sends the token response and tells the journal what the client was told of the token's life. */
-function sendTokenResponse(ctx: HttpContext, server: ServerContext, body: Record<string, unknown>): void {
+function sendTokenResponse(ctx: AuthorizationHttpContext, server: AuthorizationContext, body: Record<string, unknown>): void {
   const issued = ctx.state.entry.issued;
   const told = body.expires_in;
-  if (issued) {
-    // A copy: a reissued summary is shared with the cache and earlier entries.
-    const { expiresIn: _previous, ...summary } = issued;
-    ctx.state.entry.issued = typeof told === 'number' || typeof told === 'string' ? { ...summary, expiresIn: told } : summary;
-  }
+  if (issued) ctx.state.entry.issued = typeof told === 'number' || typeof told === 'string' ? { ...issued, expiresIn: told } : issued;
   sendJson(ctx, server, body);
 }

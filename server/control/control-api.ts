@@ -1,20 +1,22 @@
+import { parseInstant, parseInstantText } from '../base/time.ts';
 import { resolveClient } from '../config/resolve.ts';
 import { clientSchema } from '../config/schema.ts';
 import { formatPath, type ConfigIssue } from '../config/errors.ts';
 import { view } from '../authorization/client-registry.ts';
 import { revokeTokens } from '../authorization/revoke-tokens.ts';
-import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { ENDPOINTS, type Endpoint, type JournalQuery } from '../journal/types.ts';
+import { CONTROL_PREFIX } from '../profiles/urls.ts';
+import type { ControlContext } from './control-context.ts';
 import { guardControl } from './loopback.ts';
-import { Problem, sendProblem } from './problem.ts';
+import { Problem, sendProblem } from '../http/problem.ts';
 import { readJsonObject } from './read-json.ts';
 import { FaultRuleError } from '../faults/fault-engine.ts';
 import { PRESETS } from '../faults/presets.ts';
 import { DashboardFeed } from '../dashboard/dashboard-feed.ts';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.ts';
 
-export const CONTROL_PREFIX = '/_understudy';
+export { CONTROL_PREFIX };
 
 /** One route of the control API: its method, its path below /_understudy, and what answers. */
 export interface ControlRoute {
@@ -30,7 +32,7 @@ export interface ControlRoute {
  * dashboard, which it also serves (`/_understudy/`, see ../dashboard). JSON in and out; refusals
  * are RFC 9457 problem documents.
  */
-export function controlApi(server: ServerContext) {
+export function controlApi(server: ControlContext) {
   const limit = server.config.server.maxBodyBytes;
   const body = (ctx: HttpContext) => readJsonObject(ctx, limit);
   const clock = server.clock;
@@ -181,7 +183,7 @@ export function controlApi(server: ServerContext) {
       }
       const params = (found.match as RegExpExecArray).slice(1).map(decodeURIComponent);
       const result = await found.route.handler(ctx, params);
-      // Keys and clients announce nothing themselves: a page re-reads after any change made here.
+      // Clients announce nothing themselves (keys and faults do): a page re-reads after any change made here.
       if (ctx.method !== 'GET') feed.noteChange();
       ctx.set('cache-control', 'no-store');
       if (result !== undefined) ctx.body = result;
@@ -211,19 +213,10 @@ function clockChange<T>(field: string, change: () => T): T {
   }
 }
 
-/** RFC 3339 date-time (ISO 8601 profile): date, T, time, fraction, zone. */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
+/** A JSON number of epoch seconds or an RFC 3339 date-time string (2030-02-30 is refused, not rolled over). */
 function parseTime(value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string') {
-    const match = RFC3339.exec(value);
-    const ms = match ? Date.parse(value) : Number.NaN;
-    // Date.parse rolls 2030-02-30 over to March; a real date has the day it names.
-    if (match && !Number.isNaN(ms) && new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))).getUTCDate() === Number(match[3])) {
-      return ms / 1000;
-    }
-  }
+  const time = parseInstant(value);
+  if (time !== undefined) return time;
   throw new Problem(400, 'Invalid body', '"time" must be epoch seconds or an RFC 3339 / ISO 8601 date-time, e.g. {"time": "2030-01-01T00:00:00Z"}', { field: 'time' });
 }
 
@@ -235,8 +228,8 @@ function parseJournalQuery(ctx: HttpContext): JournalQuery {
     query.since = Number(since);
   }
   if (typeof after === 'string' && after !== '') {
-    const time = /^\d+(\.\d+)?$/.test(after) ? Number(after) : Date.parse(after) / 1000;
-    if (Number.isNaN(time)) throw new Problem(400, 'Invalid query', 'after must be epoch seconds or an ISO 8601 date-time (virtual time)');
+    const time = parseInstantText(after);
+    if (time === undefined) throw new Problem(400, 'Invalid query', 'after must be epoch seconds or an ISO 8601 date-time (virtual time)');
     query.after = time;
   }
   if (endpoint !== undefined) {
@@ -249,7 +242,7 @@ function parseJournalQuery(ctx: HttpContext): JournalQuery {
   return query;
 }
 
-function setActive(server: ServerContext, id: string, active: boolean) {
+function setActive(server: ControlContext, id: string, active: boolean) {
   const client = server.clients.setActive(id, active);
   if (!client) throw new Problem(404, 'Not found', `no client with id ${id}`);
   return view(client);

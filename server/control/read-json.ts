@@ -1,6 +1,6 @@
 import { BodyError, readBody } from '../http/read-body.ts';
 import type { HttpContext } from '../http/types.ts';
-import { Problem } from './problem.ts';
+import { Problem } from '../http/problem.ts';
 
 /** Reads a JSON object body; an empty body is `{}`. */
 export async function readJsonObject(ctx: HttpContext, limit: number): Promise<Record<string, unknown>> {

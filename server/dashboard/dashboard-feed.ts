@@ -1,7 +1,8 @@
-import type { Revocation, Revocations } from '../authorization/revocations.ts';
+import type { Revocation, Revocations } from '../tokens/revocations.ts';
 import type { FaultEngine } from '../faults/fault-engine.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
 import type { Journal } from '../journal/journal.ts';
+import { Listeners } from '../base/listeners.ts';
 
 /** A server-side revocation the dashboard should draw on the token timeline. */
 export interface RevocationNote {
@@ -34,13 +35,16 @@ export interface DashboardFeedSources {
 const REMEMBERED_REVOCATIONS = 200;
 
 /**
- * Open dashboards' news of changes that leave no journal entry: revocations, journal clears and
- * fault rules added or removed, heard from the parts that make them, so a change made in process
- * (`server.revoke()`, `journal.clear()`, `faults.add()`, `keys.rotate()`) shows as soon as one made over HTTP.
+ * Open dashboards' news of changes that leave no journal entry: revocations, journal clears,
+ * fault rules added or removed and key changes (rotations, removals, grace periods ending), heard
+ * from the parts that make them, so a change made in process (`server.revoke()`,
+ * `journal.clear()`, `faults.add()`, `keys.rotate()`) shows as soon as one made over HTTP.
  * One per server, for the server's lifetime.
  */
 export class DashboardFeed {
-  #listeners = new Set<(event: FeedEvent) => void>();
+  // A broken dashboard connection must not fail the change that caused the event: Listeners skips a throwing one.
+  #listeners = new Listeners<[FeedEvent]>();
+  #subscribers = 0;
   #revocations: RevocationNote[] = [];
 
   constructor(sources: DashboardFeedSources) {
@@ -52,13 +56,21 @@ export class DashboardFeed {
 
   /** Calls the listener for every change from now on. Returns an unsubscribe function. */
   subscribe(listener: (event: FeedEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    // A closure of its own, so each subscription is counted and removed on its own.
+    const remove = this.#listeners.add((event) => listener(event));
+    this.#subscribers += 1;
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.#subscribers -= 1;
+      remove();
+    };
   }
 
   /** Open subscriptions (one per connected dashboard); for tests and diagnostics. */
   get subscribers(): number {
-    return this.#listeners.size;
+    return this.#subscribers;
   }
 
   /** The latest revocations, oldest first. */
@@ -67,7 +79,7 @@ export class DashboardFeed {
   }
 
   /**
-   * Something changed that announces nothing itself (a key rotated or removed, a client updated):
+   * Something changed that announces nothing itself (a client updated through the control API):
    * open dashboards re-read the state and send what differs.
    */
   noteChange(): void {
@@ -84,12 +96,6 @@ export class DashboardFeed {
   }
 
   #emit(event: FeedEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A broken dashboard connection must not fail the change that caused the event.
-      }
-    }
+    this.#listeners.notify(event);
   }
 }

@@ -1,17 +1,34 @@
 import { readFile } from 'node:fs/promises';
 import type { HttpContext } from '../http/types.ts';
-import type { ControlRoute } from '../control/control-api.ts';
-import { Problem } from '../control/problem.ts';
+import { Problem } from '../http/problem.ts';
 import { openEventStream, type EventStreamOptions, type EventStreamSource } from './event-stream.ts';
 
 /**
- * The page, its two assets, and nothing else: a fixed list, so a path can never name another
- * file. Read at run time next to this module (the build copies assets/ into dist/).
+ * A route of the dashboard, in the control API's route shape (control/control-api.ts mounts
+ * these among its own): method, path pattern below /_understudy, handler.
+ */
+export interface DashboardRoute {
+  method: string;
+  pattern: RegExp;
+  handler: (ctx: HttpContext, params: string[]) => Promise<unknown> | unknown;
+}
+
+/**
+ * The page's script modules: dashboard.js, the entry, imports the others. A browser runs a
+ * module only when it is served as JavaScript.
+ */
+export const DASHBOARD_MODULES = ['dashboard.js', 'shared.js', 'stream.js', 'table.js', 'timeline.js', 'controls.js'] as const;
+
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+
+/**
+ * The page, its style and its modules, and nothing else: a fixed list, so a path can never name
+ * another file. Read at run time next to this module (the build copies assets/ into dist/).
  */
 const ASSETS: Record<string, { file: string; type: string }> = {
   'index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  'dashboard.js': { file: 'dashboard.js', type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { file: 'dashboard.css', type: 'text/css; charset=utf-8' },
+  ...Object.fromEntries(DASHBOARD_MODULES.map((name) => [name, { file: name, type: JAVASCRIPT }])),
 };
 
 /**
@@ -31,10 +48,10 @@ export const DASHBOARD_CSP = [
 
 /**
  * The live dashboard under the control API (and so behind its loopback / admin-token guard):
- * `GET /_understudy/` serves the page, `GET /_understudy/assets/{name}` its script and style,
+ * `GET /_understudy/` serves the page, `GET /_understudy/assets/{name}` its script modules and style,
  * `GET /_understudy/events` the server-sent events it draws from.
  */
-export function dashboardRoutes(source: EventStreamSource, options: EventStreamOptions = {}): ControlRoute[] {
+export function dashboardRoutes(source: EventStreamSource, options: EventStreamOptions = {}): DashboardRoute[] {
   return [
     { method: 'GET', pattern: /^\/$/, handler: (ctx) => serveAsset(ctx, 'index.html') },
     { method: 'GET', pattern: /^\/assets\/([^/]+)$/, handler: (ctx, [name]) => serveAsset(ctx, name as string) },

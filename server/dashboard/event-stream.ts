@@ -1,9 +1,10 @@
 import { PassThrough } from 'node:stream';
-import type { Clock, ClockState } from '../clock.ts';
+import type { Clock, ClockState } from '../base/clock.ts';
 import type { FaultEngine, FaultRuleView } from '../faults/fault-engine.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { JournalEntry } from '../journal/types.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
+import { watchGraceEnds } from '../keys/rotation-schedule.ts';
 import type { DashboardFeed, RevocationNote } from './dashboard-feed.ts';
 
 /** What an event stream reads and listens to: parts of one server. */
@@ -29,6 +30,21 @@ export interface EventStreamOptions {
   maxBufferedBytes?: number;
 }
 
+/** A key that verifies, as the page lists it (the control API's GET /keys says the same). */
+export interface KeyView {
+  kid: string;
+  /** Virtual time it stopped signing (epoch seconds), for a retired key. */
+  retiredAt?: number;
+  /** Virtual time it stops verifying, when its rotation had a grace period. */
+  removeAt?: number;
+}
+
+/** What the page shows of the keys: the signing kid and every key that verifies, newest first. */
+export interface KeysState {
+  signing: string;
+  keys: KeyView[];
+}
+
 /** The first event of every stream: what the page needs to draw itself from scratch. */
 export interface DashboardSnapshot {
   entries: JournalEntry[];
@@ -38,6 +54,8 @@ export interface DashboardSnapshot {
   faults: FaultRuleView[];
   /** kid of the signing key. */
   signing: string;
+  /** Every key that verifies, newest first (the signing key first). */
+  keys: KeyView[];
   revocations: readonly RevocationNote[];
 }
 
@@ -47,7 +65,7 @@ export interface DashboardEvents {
   entry: JournalEntry;
   clock: ClockState;
   faults: { faults: FaultRuleView[] };
-  keys: { signing: string };
+  keys: KeysState;
   revoked: RevocationNote;
   cleared: Record<string, never>;
 }
@@ -65,9 +83,9 @@ const DEFAULTS = { snapshotSize: 200, heartbeatMs: 15_000, maxBufferedBytes: 102
 /**
  * A server-sent event stream (WHATWG HTML §9.2) of what the dashboard shows: a snapshot of the
  * recent journal and state, then every journal entry as it is recorded, and clock, fault, key
- * and revocation changes. Listeners are removed when the stream closes, whoever closes it (the
- * client going away, the server closing, a slow reader), and a failure to write never reaches
- * the journal, the clock or the control call that caused the event.
+ * (a grace period's end included) and revocation changes. Listeners are removed when the stream
+ * closes, whoever closes it (the client going away, the server closing, a slow reader), and a
+ * failure to write never reaches the journal, the clock or the control call that caused the event.
  */
 export function openEventStream(source: EventStreamSource, options: EventStreamOptions = {}): EventStream {
   const snapshotSize = options.snapshotSize ?? DEFAULTS.snapshotSize;
@@ -102,7 +120,7 @@ export function openEventStream(source: EventStreamSource, options: EventStreamO
   const faultsState = () => source.faults.list();
   // Sent again only when something differs, so a burst of requests does not repeat the list.
   let lastFaults = JSON.stringify(faultsState());
-  let lastSigning = source.keys.current.kid;
+  let lastKeys = JSON.stringify(keysState(source.keys));
   const sendChangedState = () => {
     const faults = faultsState();
     const faultsJson = JSON.stringify(faults);
@@ -110,10 +128,11 @@ export function openEventStream(source: EventStreamSource, options: EventStreamO
       lastFaults = faultsJson;
       send('faults', { faults });
     }
-    const signing = source.keys.current.kid;
-    if (signing !== lastSigning) {
-      lastSigning = signing;
-      send('keys', { signing });
+    const keys = keysState(source.keys);
+    const keysJson = JSON.stringify(keys);
+    if (keysJson !== lastKeys) {
+      lastKeys = keysJson;
+      send('keys', keys);
     }
   };
 
@@ -136,7 +155,7 @@ export function openEventStream(source: EventStreamSource, options: EventStreamO
     omitted: all.length - entries.length + source.journal.dropped,
     clock: source.clock.state(),
     faults: JSON.parse(lastFaults) as FaultRuleView[],
-    signing: lastSigning,
+    ...(JSON.parse(lastKeys) as KeysState),
     revocations: source.feed.revocations(),
   });
 
@@ -150,6 +169,8 @@ export function openEventStream(source: EventStreamSource, options: EventStreamO
     ),
   );
   cleanups.push(source.clock.onChange(guarded((state: ClockState) => send('clock', state))));
+  // After the clock listener, so a page hears of the clock move before the keys it ended.
+  cleanups.push(watchGraceEnds(source.keys, source.clock));
   cleanups.push(
     source.feed.subscribe(
       guarded((event) => {
@@ -171,5 +192,12 @@ export function openEventStream(source: EventStreamSource, options: EventStreamO
     get closed() {
       return closed;
     },
+  };
+}
+
+function keysState(keys: KeyRing): KeysState {
+  return {
+    signing: keys.current.kid,
+    keys: keys.all().map(({ kid, retiredAt, removeAt }) => ({ kid, retiredAt, removeAt })),
   };
 }

@@ -1,14 +1,15 @@
-import { OAuthError, type OAuthErrorCode } from '../authorization/oauth-error.ts';
+import { OAuthError, type OAuthErrorCode } from '../profiles/oauth-error.ts';
 import { sendOAuthError } from '../authorization/respond.ts';
-import type { ServerContext } from '../context.ts';
+import { parseBasic } from '../http/authorization-header.ts';
 import { sendNotFound } from '../http/not-found.ts';
 import type { HttpContext } from '../http/types.ts';
 import type { JournalEntry } from '../journal/types.ts';
-import { bearerChallenge } from '../resource/bearer-challenge.ts';
+import { bearerChallenge } from '../http/bearer-challenge.ts';
 import type { GatheredFacts } from './gather-facts.ts';
 import { GATEWAY_FORBIDDEN_PAGE } from './presets.ts';
 import type { RetryAfterHeader } from './rate-limiter.ts';
 import type { FaultAction } from './rule-schema.ts';
+import type { FaultContext } from './fault-context.ts';
 
 const OAUTH_SIDE = new Set(['token', 'introspect', 'revoke']);
 
@@ -19,7 +20,7 @@ type Answerable = Extract<FaultAction, { type: 'oauth_error' | 'respond' | 'not_
  * errors through the profile, RFC 6750 challenges on the API).
  * @returns what it did, or undefined when the rule's condition was met and the request goes on.
  */
-export function answerFault(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, action: Answerable): string | undefined {
+export function answerFault(ctx: HttpContext, server: FaultContext, facts: GatheredFacts, action: Answerable): string | undefined {
   const entry = ctx.state.entry;
   switch (action.type) {
     case 'oauth_error': {
@@ -85,7 +86,7 @@ export function answerFault(ctx: HttpContext, server: ServerContext, facts: Gath
 
 function sendError(
   ctx: HttpContext,
-  server: ServerContext,
+  server: FaultContext,
   facts: GatheredFacts,
   error: string,
   description: string,
@@ -94,7 +95,7 @@ function sendError(
 ): void {
   if (OAUTH_SIDE.has(facts.endpoint)) {
     // RFC 6749 §5.2: a 401 invalid_client answers a Basic attempt with a Basic challenge.
-    const challenge = error === 'invalid_client' && (status ?? 401) === 401 && /^Basic\b/i.test(facts.header('authorization') ?? '') ? 'Basic' : undefined;
+    const challenge = error === 'invalid_client' && (status ?? 401) === 401 && parseBasic(facts.header('authorization')).named ? 'Basic' : undefined;
     const oauthError = new OAuthError(error as OAuthErrorCode, description, { status, idcsDescription: description, challenge });
     sendOAuthError(ctx, server, oauthError);
   } else {
@@ -109,7 +110,7 @@ function sendError(
 }
 
 /** 429 with Retry-After, in the endpoint's error shape. */
-export function answerRateLimited(ctx: HttpContext, server: ServerContext, facts: GatheredFacts, retryAfter: RetryAfterHeader, reason: string): void {
+export function answerRateLimited(ctx: HttpContext, server: FaultContext, facts: GatheredFacts, retryAfter: RetryAfterHeader, reason: string): void {
   const { value } = retryAfter;
   const description = value === undefined ? 'Too many requests.' : `Too many requests; retry after ${value}${/^\d+$/.test(value) ? ' seconds' : ''}.`;
   ctx.status = 429;

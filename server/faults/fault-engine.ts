@@ -1,11 +1,11 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../base/clock.ts';
 import { formatPath } from '../config/errors.ts';
 import { globToRegExp, inCountWindow, matchesRequest, resolveTime } from './match.ts';
 import { PRESETS } from './presets.ts';
 import { createRandom } from './random.ts';
 import type { RequestFacts } from './request-facts.ts';
 import { ruleSchema, type FaultAction, type FaultRule, type FaultRuleInput } from './rule-schema.ts';
-import { Listeners } from '../listeners.ts';
+import { Listeners } from '../base/listeners.ts';
 
 /** A fault rule that cannot be applied: the message names what is wrong and how to fix it. */
 export class FaultRuleError extends Error {
@@ -27,13 +27,42 @@ export interface FaultRuleView extends FaultRule {
   applied: number;
 }
 
-/** One rule's action chosen for a request. */
-export interface TriggeredFault {
+/** A rule that a request reached and whose conditions it met. */
+export interface Firing {
   rule: FaultRule;
   action: FaultAction;
   /** Deterministic random draw in [0, 1) for jitter, from the rule's seeded sequence. */
   draw: number;
+  /** Counts the rule as applied: call it when (and only when) the rule changed the exchange. */
+  acted(): void;
 }
+
+/**
+ * One request's fault decisions, made once. A rule counts a request (toward `nth`, `from`,
+ * `times`, its chance) when the request reaches the step the rule acts on, and never otherwise:
+ * - `now`: rules that act before the endpoint (delay, clock_skew, invalid_token), reached by every
+ *   request the plan is for;
+ * - `later`: rules that act on the issued token or the answer (token_mutation, token_response,
+ *   truncate), reached only if the request gets that far (`reach()`, at most once each);
+ * - answering rules, tried in the order they were added until one answers (`nextAnswer()`).
+ */
+export interface FaultPlan {
+  now: Firing[];
+  later: Deferred[];
+  /** The next answering rule that fires for the request, or undefined when none is left. */
+  nextAnswer(): Firing | undefined;
+}
+
+/** A rule of a later step: counted when the step is reached. */
+export interface Deferred {
+  rule: FaultRule;
+  /** Counts the request against the rule (once); a firing when the rule applies to it. */
+  reach(): Firing | undefined;
+}
+
+/** Actions that act before the endpoint runs; the other shaping actions act on its answer. */
+const BEFORE_ENDPOINT: ReadonlySet<FaultAction['type']> = new Set(['delay', 'clock_skew', 'invalid_token']);
+const ON_ANSWER: ReadonlySet<FaultAction['type']> = new Set(['token_mutation', 'token_response', 'truncate']);
 
 interface RuleState {
   rule: FaultRule;
@@ -44,8 +73,8 @@ interface RuleState {
 }
 
 /**
- * The fault rules and their counters. `decide()` is called once per request and is the only
- * place rules are evaluated, so the same rules and the same requests give the same decisions.
+ * The fault rules and their counters. `plan()` is called once per request and is the only place
+ * rules are evaluated, so the same rules and the same requests give the same decisions.
  */
 export class FaultEngine {
   #rules = new Map<string, RuleState>();
@@ -214,34 +243,69 @@ export class FaultEngine {
     this.#changeListeners.notify();
   }
 
-  /** Rules whose static conditions (endpoint, client, path...) the request meets, without counting it. */
-  staticMatches(facts: RequestFacts, type: FaultAction['type']): FaultRule[] {
-    const found: FaultRule[] = [];
+  /**
+   * The plan for a request. `binds(rule)` says whether an earlier answer of the rule still binds
+   * this request (a client told to wait by a 429): such a rule is reached whatever its count,
+   * time window or chance, so that it can police what it told.
+   */
+  plan(facts: RequestFacts, binds: (rule: FaultRule) => boolean = () => false): FaultPlan {
+    if (this.#rules.size === 0) return { now: [], later: [], nextAnswer: () => undefined };
+    const now: Firing[] = [];
+    const later: Deferred[] = [];
+    const answering: RuleState[] = [];
+    const time = () => this.#clock.nowMs() / 1000;
     for (const state of this.#rules.values()) {
-      if (state.rule.action.type === type && matchesRequest(state.rule.match, facts, state.pathPattern)) found.push(state.rule);
+      if (!matchesRequest(state.rule.match, facts, state.pathPattern)) continue;
+      const type = state.rule.action.type;
+      if (BEFORE_ENDPOINT.has(type)) {
+        const firing = this.#fire(state, time());
+        if (firing) now.push(firing);
+      } else if (ON_ANSWER.has(type)) {
+        let reached: { firing: Firing | undefined } | undefined;
+        later.push({ rule: state.rule, reach: () => (reached ??= { firing: this.#fire(state, time()) }).firing });
+      } else answering.push(state);
     }
-    return found;
+    let next = 0;
+    return {
+      now,
+      later,
+      nextAnswer: () => {
+        while (next < answering.length) {
+          const state = answering[next++] as RuleState;
+          const firing = binds(state.rule) ? this.#firing(state, 0) : this.#fire(state, time());
+          if (firing) return firing;
+        }
+        return undefined;
+      },
+    };
   }
 
-  /** The rules that fire for this request, in the order they were added. */
-  decide(facts: RequestFacts): TriggeredFault[] {
-    if (this.#rules.size === 0) return [];
-    const now = this.#clock.nowMs() / 1000;
-    const fired: TriggeredFault[] = [];
-    for (const state of this.#rules.values()) {
-      const { rule } = state;
-      if (!matchesRequest(rule.match, facts, state.pathPattern)) continue;
-      if (rule.match.after !== undefined && now < resolveTime(rule.match.after, rule.addedAt)) continue;
-      if (rule.match.until !== undefined && now >= resolveTime(rule.match.until, rule.addedAt)) continue;
-      state.matched += 1;
-      if (!inCountWindow(rule.match, state.matched)) continue;
-      // One draw per counted request keeps the sequence, and so the decisions, reproducible.
-      const draw = state.random();
-      if (rule.match.probability !== undefined && draw >= rule.match.probability) continue;
-      state.applied += 1;
-      fired.push({ rule, action: rule.action, draw: state.random() });
-    }
-    return fired;
+  /** Counts the request against the rule's window and chance; a firing when the rule applies. */
+  #fire(state: RuleState, now: number): Firing | undefined {
+    const { match, addedAt } = state.rule;
+    if (match.after !== undefined && now < resolveTime(match.after, addedAt)) return undefined;
+    if (match.until !== undefined && now >= resolveTime(match.until, addedAt)) return undefined;
+    state.matched += 1;
+    if (!inCountWindow(match, state.matched)) return undefined;
+    // Each counted request draws its chance, and a firing one then its jitter: the same rules and
+    // requests give the same sequence of draws, and so the same decisions, run after run.
+    const chance = state.random();
+    if (match.probability !== undefined && chance >= match.probability) return undefined;
+    return this.#firing(state, state.random());
+  }
+
+  #firing(state: RuleState, draw: number): Firing {
+    let counted = false;
+    return {
+      rule: state.rule,
+      action: state.rule.action,
+      draw,
+      acted: () => {
+        if (counted) return;
+        counted = true;
+        state.applied += 1;
+      },
+    };
   }
 }
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Clock } from '../clock.ts';
-import type { TokenSummary } from '../journal/types.ts';
+import type { Clock } from '../base/clock.ts';
+import type { AnsweredToken } from '../authorization/token-hooks.ts';
 import type { SigningAlgorithm } from '../config/types.ts';
 import { FaultEngine } from './fault-engine.ts';
 import { HangRegistry } from './hangs.ts';
@@ -9,20 +9,13 @@ import type { FaultAction } from './rule-schema.ts';
 import type { SigningKey } from '../keys/key-ring.ts';
 import { createSigningKey } from '../keys/key-ring.ts';
 
-/** A token a `reissue` rule keeps answering with while it lives. */
-export interface ReissuedToken {
-  body: Record<string, unknown>;
-  exp: number;
-  summary: TokenSummary;
-}
-
 /** Everything the fault rules need across requests: the rules, rate-limit and hang state. */
 export interface FaultLayer {
   engine: FaultEngine;
   limiter: RateLimiter;
   hangs: HangRegistry;
-  /** Per rule and client: the cached token of `token_response.reissue`. */
-  reissued: Map<string, ReissuedToken>;
+  /** Per rule, client, subject, audience and scope: the cached token of `token_response.reissue`. */
+  reissued: Map<string, AnsweredToken>;
   /** A key the JWKS never publishes, for `token_mutation.unknownKey` (made on first use). */
   unknownKey(): SigningKey;
   /** Aborted when the server stops: delayed requests end at once. */
@@ -35,7 +28,7 @@ export function createFaultLayer(clock: Clock, algorithm: SigningAlgorithm): Fau
   const engine = new FaultEngine(clock);
   const limiter = new RateLimiter();
   const hangs = new HangRegistry();
-  const reissued = new Map<string, ReissuedToken>();
+  const reissued = new Map<string, AnsweredToken>();
   engine.onRemove((id) => {
     hangs.release(id);
     limiter.forget(id);

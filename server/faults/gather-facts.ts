@@ -1,8 +1,9 @@
 import { readFormRequest } from '../authorization/form-request.ts';
-import type { ServerContext } from '../context.ts';
+import { parseBearer } from '../http/authorization-header.ts';
 import type { HttpContext } from '../http/types.ts';
-import { readUnverified } from '../resource/verify-access-token.ts';
+import { readUnverified } from '../tokens/index.ts';
 import { basicClientId, type RequestFacts } from './request-facts.ts';
+import type { FaultContext } from './fault-context.ts';
 
 export interface GatheredFacts extends RequestFacts {
   /** Who rate limits count against: the client id, else the caller's address. */
@@ -14,7 +15,7 @@ export interface GatheredFacts extends RequestFacts {
 const FORM_ENDPOINTS = new Set(['token', 'introspect', 'revoke']);
 
 /** Reads what rules match on, without verifying anything: faults act before the protocol does. */
-export async function gatherFacts(ctx: HttpContext, server: ServerContext): Promise<GatheredFacts> {
+export async function gatherFacts(ctx: HttpContext, server: FaultContext): Promise<GatheredFacts> {
   const face = ctx.state.face;
   const endpoint = face?.endpoint ?? 'other';
   const facts: GatheredFacts = {
@@ -35,9 +36,10 @@ export async function gatherFacts(ctx: HttpContext, server: ServerContext): Prom
     }
     facts.grantType = facts.params?.get('grant_type');
     facts.scope = facts.params?.get('scope');
+    facts.resources = server.config.resources;
     facts.clientId = basicClientId(ctx.get('authorization')) ?? facts.params?.get('client_id') ?? assertionSubject(facts.params?.get('client_assertion'));
   } else if (endpoint === 'api') {
-    const token = /^Bearer +(\S+)/i.exec(ctx.get('authorization'))?.[1];
+    const token = parseBearer(ctx.get('authorization')).credentials;
     const claims = token ? readUnverified(token) : undefined;
     if (claims) {
       if (typeof claims.client_id === 'string') facts.clientId = claims.client_id;

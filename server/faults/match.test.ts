@@ -125,10 +125,36 @@ describe('matchesRequest', () => {
     expect(matchesRequest({ route: 'hcm' }, facts(), undefined)).toBe(false);
   });
 
-  it('scope: a substring of the requested scope', () => {
-    expect(matchesRequest({ scope: 'consumer' }, facts({ scope: 'urn:opc:resource:consumer::all' }), undefined)).toBe(true);
+  it('scope: a value the request asks for, compared whole, never as a substring', () => {
+    expect(matchesRequest({ scope: 'read' }, facts({ scope: 'write read' }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'consumer' }, facts({ scope: 'urn:opc:resource:consumer::all' }), undefined)).toBe(false);
+    expect(matchesRequest({ scope: 'rea' }, facts({ scope: 'read thread' }), undefined)).toBe(false);
     expect(matchesRequest({ scope: 'write' }, facts({ scope: 'read' }), undefined)).toBe(false);
     expect(matchesRequest({ scope: 'read' }, facts(), undefined)).toBe(false);
+    expect(matchesRequest({ scope: 'read write' }, facts({ scope: 'write x read' }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'read write' }, facts({ scope: 'read' }), undefined)).toBe(false);
+  });
+
+  it('scope: the fully-qualified IDCS form and the bare form are the same scope; two audiences are not', () => {
+    const resources = [
+      { audience: 'https://api.example:443', scopes: ['read'] },
+      { audience: 'https://hr.example:443', scopes: ['read'] },
+    ];
+    expect(matchesRequest({ scope: 'read' }, facts({ scope: 'https://api.example:443read', resources }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'https://api.example:443read' }, facts({ scope: 'read', resources }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'https://api.example:443read' }, facts({ scope: 'https://hr.example:443read', resources }), undefined)).toBe(false);
+    expect(matchesRequest({ scope: 'https://api.example:443rea' }, facts({ scope: 'https://api.example:443read', resources }), undefined)).toBe(false);
+  });
+
+  it('scope: with one audience a prefix of another, a value belongs to the resource that defines it', () => {
+    const resources = [
+      { audience: 'https://hcm.test:443', scopes: ['admin'] },
+      { audience: 'https://hcm.test:443/v2', scopes: ['read'] },
+    ];
+    expect(matchesRequest({ scope: 'read' }, facts({ scope: 'https://hcm.test:443/v2read', resources }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'https://hcm.test:443/v2read' }, facts({ scope: 'read', resources }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'admin' }, facts({ scope: 'https://hcm.test:443admin', resources }), undefined)).toBe(true);
+    expect(matchesRequest({ scope: 'read' }, facts({ scope: 'https://hcm.test:443admin', resources }), undefined)).toBe(false);
   });
 
   it('method: case-insensitive against the request method', () => {

@@ -1,3 +1,4 @@
+import { formDecode, parseBasic } from '../http/authorization-header.ts';
 import type { Endpoint } from '../journal/types.ts';
 
 /** What a fault rule can match on, computed once per request before any endpoint runs. */
@@ -8,7 +9,10 @@ export interface RequestFacts {
   /** From Basic, client_id or the assertion's sub (token side), or the presented token (API side). Unverified. */
   clientId?: string;
   grantType?: string;
+  /** The `scope` parameter of a token request, as sent. */
   scope?: string;
+  /** The configured resources: what tells a fully-qualified IDCS scope from a bare one. */
+  resources?: readonly { audience: string; scopes: readonly string[] }[];
   route?: string;
   /** Request header lookup (case-insensitive). */
   header(name: string): string | undefined;
@@ -17,16 +21,8 @@ export interface RequestFacts {
   remoteAddress?: string;
 }
 
-/** Client id claimed by a Basic Authorization header, without verifying anything. */
+/** Client id claimed by a Basic Authorization header, read leniently, without verifying anything. */
 export function basicClientId(authorization: string | undefined): string | undefined {
-  const encoded = /^Basic +(\S+)/i.exec(authorization ?? '')?.[1];
-  if (!encoded) return undefined;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  try {
-    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
-  } catch {
-    return undefined;
-  }
+  const claimed = parseBasic(authorization).pair?.clientId;
+  return claimed ? formDecode(claimed) : undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDateTime, RELATIVE_TIME, RFC3339_DATE_TIME } from '../base/time.ts';
 
 /**
  * A fault rule = which requests + when + what happens. One schema for the config file, the
@@ -10,11 +11,18 @@ const endpointName = z.enum(['token', 'api', 'jwks', 'discovery', 'introspect', 
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as X-Tenant-Id');
 
-/** Virtual time: epoch seconds, an ISO 8601 date-time, or "+N" seconds after the rule was added. */
+/**
+ * Virtual time: epoch seconds, an RFC 3339 (ISO 8601) date-time, or "+N" seconds after the rule
+ * was added; read by ../base/time.ts, the server's one time parser.
+ */
 export const timeSpec = z.union([
   z.number().finite(),
-  z.string().regex(/^\+\d+(\.\d+)?s?$/, 'a relative time looks like "+30" or "+30s"'),
-  z.iso.datetime({ offset: true, error: 'must be epoch seconds, an ISO 8601 date-time, or "+N" seconds' }),
+  z.string().regex(RELATIVE_TIME, 'a relative time looks like "+30" or "+30s"'),
+  z
+    .string()
+    .regex(RFC3339_DATE_TIME, 'must be epoch seconds, an ISO 8601 date-time, or "+N" seconds')
+    .refine((text) => parseDateTime(text) !== undefined, 'must be epoch seconds, an ISO 8601 date-time, or "+N" seconds')
+    .meta({ format: 'date-time' }),
 ]);
 
 export const matchSchema = z
@@ -22,7 +30,11 @@ export const matchSchema = z
     endpoint: oneOrMany(endpointName).describe('Which face: token, api, jwks, discovery, introspect, revoke, other.').optional(),
     client: oneOrMany(z.string().min(1)).describe('Client id(s): from authentication on the token endpoint, from the presented token on the API.').optional(),
     grantType: oneOrMany(z.string().min(1)).describe('grant_type of a token request.').optional(),
-    scope: z.string().min(1).describe('A scope the token request asks for (any form; matched as a substring).').optional(),
+    scope: z
+      .string()
+      .min(1)
+      .describe('Scope value(s) the token request must ask for, each compared whole; an IDCS fully-qualified value and its bare form are the same scope.')
+      .optional(),
     route: oneOrMany(z.string().min(1)).describe('API route name(s).').optional(),
     path: z.string().min(1).describe('Path glob: * matches within a segment, ** across segments.').optional(),
     method: oneOrMany(z.string().regex(/^[A-Za-z]+$/)).describe('HTTP method(s).').optional(),

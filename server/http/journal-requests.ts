@@ -1,15 +1,22 @@
 import type { Next } from 'koa';
-import type { ServerContext } from '../context.ts';
+import type { Clock } from '../base/clock.ts';
+import type { Journal } from '../journal/journal.ts';
+import { UNIT_PARAMETER } from '../journal/types.ts';
 import { createEcid } from '../profiles/index.ts';
 import type { HttpContext } from './types.ts';
-import { UNIT_PARAMETER } from '../journal/types.ts';
+
+/** What journaling requests reads: the virtual clock and the journal. */
+export interface JournalingContext {
+  clock: Clock;
+  journal: Journal;
+}
 
 /**
  * Outermost middleware: gives the request an id (IDCS's ecid), turns any unexpected error into
  * a 500 rather than a crash, and records exactly one journal entry per request, whatever
  * happened inside.
  */
-export function journalRequests(server: ServerContext) {
+export function journalRequests(server: JournalingContext) {
   return async (ctx: HttpContext, next: Next) => {
     const started = performance.now();
     const time = server.clock.nowMs() / 1000;
@@ -47,7 +54,7 @@ function unitTag(value: string | string[] | undefined): { unit?: number } {
   return text !== undefined && /^\d{1,9}$/.test(text) ? { unit: Number(text) } : {};
 }
 
-function record(ctx: HttpContext, server: ServerContext, time: number, realTime: string, started: number, remoteAddress: string | undefined): void {
+function record(ctx: HttpContext, server: JournalingContext, time: number, realTime: string, started: number, remoteAddress: string | undefined): void {
   const draft = ctx.state.entry;
   // The client hung up before its answer could be sent: whatever was decided, it got nothing.
   if (draft.transport === undefined && ctx.req.socket?.destroyed && !ctx.res.headersSent) {

@@ -1,8 +1,8 @@
-import type { ServerContext } from '../context.ts';
+import type { ServerUrls } from '../profiles/urls.ts';
 import type { HttpContext } from './types.ts';
 
 /** 404 that tells a client with a wrong URL where the token endpoint and discovery are. */
-export function sendNotFound(ctx: HttpContext, server: ServerContext): void {
+export function sendNotFound(ctx: HttpContext, server: { urls: Pick<ServerUrls, 'tokenUrl' | 'discoveryUrl'> }): void {
   ctx.status = 404;
   ctx.body = {
     error: 'not_found',

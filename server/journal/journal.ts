@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JournalEntry, JournalEntryInput, JournalQuery } from './types.ts';
-import { Listeners } from '../listeners.ts';
+import { Listeners } from '../base/listeners.ts';
 
 /** Real milliseconds between looks at the requests in flight while draining. */
 const DRAIN_POLL_MS = 5;

@@ -1,8 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { ProfileName, ResolvedKey, SigningAlgorithm } from '../config/types.ts';
 import { certificateThumbprints, generateRsaKeyWithCertificate } from './certificate.ts';
 import { DEFAULT_SIGNING_CERT_PEM, DEFAULT_SIGNING_KEY_PEM } from './default-signing-key.ts';
-import { Listeners } from '../listeners.ts';
+import { Listeners } from '../base/listeners.ts';
 
 /** The JWK members understudy reads or writes. */
 export interface Jwk {
@@ -93,10 +93,22 @@ export class KeyRing {
     return this.#keys[0] as SigningKey;
   }
 
-  /** Every key that still verifies, newest first. */
+  /**
+   * Every key that still verifies, newest first. A key whose grace period has ended leaves the
+   * ring here, when first noticed, and that is announced like a removal (`onChange`).
+   */
   all(): readonly SigningKey[] {
-    this.#dropEnded();
+    if (this.#dropEnded()) this.#changed();
     return this.#keys;
+  }
+
+  /** Virtual time (epoch seconds) the next grace period ends, when a retired key has one. */
+  nextRemoval(): number | undefined {
+    let next: number | undefined;
+    for (const key of this.#keys.slice(1)) {
+      if (key.removeAt !== undefined && (next === undefined || key.removeAt < next)) next = key.removeAt;
+    }
+    return next;
   }
 
   find(kid: string | undefined): SigningKey | undefined {
@@ -127,12 +139,17 @@ export class KeyRing {
     previous.retiredAt = now;
     if (options.grace !== undefined) previous.removeAt = now + options.grace;
     this.#keys = [key, ...this.#keys];
+    // One announcement for the rotation and any grace period it ended (grace 0 included).
     this.#dropEnded();
     this.#changed();
     return key;
   }
 
-  /** Calls the listener after every rotation or removal. Returns an unsubscribe function. */
+  /**
+   * Calls the listener after every rotation or removal, the end of a grace period included
+   * (announced when the ring notices it: see `all()` and `watchGraceEnds`). Returns an
+   * unsubscribe function.
+   */
   onChange(listener: () => void): () => void {
     return this.#changeListeners.add(listener);
   }
@@ -141,12 +158,14 @@ export class KeyRing {
     this.#changeListeners.notify();
   }
 
-
-  #dropEnded(): void {
+  /** True when it dropped a key. The signing key stays whatever its removeAt. */
+  #dropEnded(): boolean {
     const now = this.#now();
-    if (this.#keys.some((key) => key.removeAt !== undefined && key.removeAt <= now)) {
-      this.#keys = this.#keys.filter((key, index) => index === 0 || key.removeAt === undefined || key.removeAt > now);
-    }
+    const ended = (key: SigningKey, index: number) => index > 0 && key.removeAt !== undefined && key.removeAt <= now;
+    // Every verification reads the ring: copy it only when something ended.
+    if (!this.#keys.some(ended)) return false;
+    this.#keys = this.#keys.filter((key, index) => !ended(key, index));
+    return true;
   }
 
   /** Stops a retired key from verifying. The signing key cannot be removed. */
@@ -182,10 +201,4 @@ export function createSigningKey(kid: string, alg: SigningAlgorithm, privateKey:
     publicJwk['x5t#S256'] = thumbprints.x5tS256;
   }
   return { kid, alg, privateKey, publicKey, publicJwk, x5t: thumbprints?.x5t, x5tS256: thumbprints?.x5tS256 };
-}
-
-/** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key. */
-export function jwkThumbprint(jwk: Jwk): string {
-  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
-  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }

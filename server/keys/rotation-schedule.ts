@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../base/clock.ts';
 import type { KeyRing } from './key-ring.ts';
 
 export interface RotationPolicy {
@@ -24,5 +24,42 @@ export function createRotationSchedule(keys: KeyRing, clock: Clock, policy: Rota
       rotating = keys.rotate({ grace: policy.grace }).finally(() => (rotating = undefined));
     }
     await rotating;
+  };
+}
+
+/** setTimeout's longest delay (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Makes the ring drop a key as soon as virtual time passes the end of its grace period, rather
+ * than at the next request that reads the ring, so the drop is announced (`KeyRing.onChange`)
+ * when it happens: on a clock change (advance, set, resume), or on a real-time timer while the
+ * clock runs towards it. Returns a function that stops watching.
+ */
+export function watchGraceEnds(keys: KeyRing, clock: Clock): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const at = keys.nextRemoval();
+    // A frozen clock never gets there by itself; its next change re-arms.
+    if (at === undefined || clock.state().frozen) return;
+    // A running virtual clock keeps pace with real time. Firing early (timer rounding, a clock
+    // moved back) only re-arms; the +1 ms makes the usual case land just past the end.
+    timer = setTimeout(check, Math.min(Math.max(0, at * 1000 - clock.nowMs()) + 1, MAX_TIMER_MS));
+    timer.unref();
+  };
+  const check = () => {
+    keys.all(); // drops what ended, and announces it
+    arm();
+  };
+  const offClock = clock.onChange(check);
+  // A rotation with a grace period, or a removal, changes the next end.
+  const offKeys = keys.onChange(arm);
+  arm();
+  return () => {
+    offClock();
+    offKeys();
+    clearTimeout(timer);
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OAuthError } from '../authorization/oauth-error.ts';
+import type { OAuthError } from './oauth-error.ts';
 import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, Profile } from './profile.ts';
 import { noStoreHeaders, wwwAuthenticateBasic } from './shared.ts';
 
@@ -39,6 +39,9 @@ export function createIdcsProfile(): Profile {
       gtp: grantTypeCode(facts.grantType),
       tenant_iss: `https://${facts.tenant}.identity.oraclecloud.com:443`,
     }),
+    // Captured IDCS client_credentials answers have no scope member, default scope or not
+    // (docs/research/idcs-wire.md §2): a client that needs it reads the token's scope claim.
+    announcesDefaultScope: false,
     formatError: (error: OAuthError, requestId: string): ErrorAnswer => {
       const description = error.idcsDescription ?? (error.error === 'invalid_client' ? 'Client authentication failed.' : error.description);
       const headers: Record<string, string> = { ...noStoreHeaders(), ...dmsHeaders(requestId) };
@@ -125,23 +128,24 @@ function grantTypeCode(grantType: string): string {
 }
 
 function openIdConfiguration(urls: DiscoveryUrls): Record<string, unknown> {
+  // Endpoints understudy does not serve (authorize, userinfo, logout) are named as IDCS names them.
   const url = (path: string) => `${urls.baseUrl}${path}`;
   return {
     issuer: urls.issuer,
     authorization_endpoint: url('/oauth2/v1/authorize'),
-    token_endpoint: url('/oauth2/v1/token'),
+    token_endpoint: urls.tokenUrl,
     userinfo_endpoint: url('/oauth2/v1/userinfo'),
-    revocation_endpoint: url('/oauth2/v1/revoke'),
-    introspection_endpoint: url('/oauth2/v1/introspect'),
+    revocation_endpoint: urls.revokeUrl,
+    introspection_endpoint: urls.introspectUrl,
     end_session_endpoint: url('/oauth2/v1/userlogout'),
     secure_authorization_endpoint: url('/oauth2/v1/authorize'),
-    secure_token_endpoint: url('/oauth2/v1/token'),
+    secure_token_endpoint: urls.tokenUrl,
     secure_userinfo_endpoint: url('/oauth2/v1/userinfo'),
-    secure_revocation_endpoint: url('/oauth2/v1/revoke'),
-    secure_introspection_endpoint: url('/oauth2/v1/introspect'),
+    secure_revocation_endpoint: urls.revokeUrl,
+    secure_introspection_endpoint: urls.introspectUrl,
     secure_end_session_endpoint: url('/oauth2/v1/userlogout'),
-    jwks_uri: url('/admin/v1/SigningCert/jwk'),
-    secure_jwks_uri: url('/admin/v1/SigningCert/jwk'),
+    jwks_uri: urls.jwksUrl,
+    secure_jwks_uri: urls.jwksUrl,
     scopes_supported: ['openid', 'profile', 'offline_access', 'email', 'address', 'phone', 'groups', 'get_groups', 'approles', 'get_approles', ...urls.scopes],
     response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token'],
     subject_types_supported: ['public'],

@@ -8,4 +8,6 @@ export function createProfile(name: ProfileName): Profile {
 }
 
 export { createEcid } from './idcs.ts';
+export { OAuthError, type OAuthErrorCode } from './oauth-error.ts';
+export { buildUrls, CONTROL_PREFIX, type ServerUrls } from './urls.ts';
 export type { Profile, ProfilePaths, AccessTokenFacts, ErrorAnswer, DiscoveryUrls } from './profile.ts';

@@ -1,5 +1,5 @@
 import type { ProfileName } from '../config/types.ts';
-import type { OAuthError } from '../authorization/oauth-error.ts';
+import type { OAuthError } from './oauth-error.ts';
 import type { SigningKey } from '../keys/key-ring.ts';
 
 /** Paths of the authorization server's endpoints for a profile. */
@@ -8,7 +8,7 @@ export interface ProfilePaths {
   introspect: string;
   revoke: string;
   jwks: string;
-  /** Discovery documents served, path -> document kind. */
+  /** Paths the discovery documents are served at, one document each; the first is ServerUrls.discoveryUrl. */
   discovery: string[];
 }
 
@@ -46,6 +46,11 @@ export interface Profile {
   tokenHeader(key: SigningKey): Record<string, unknown>;
   /** JWT claims for an access token. */
   tokenClaims(facts: AccessTokenFacts): Record<string, unknown>;
+  /**
+   * Does a token answer say `scope` when the client asked for none and got the default? RFC 6749
+   * §5.1 requires it (the granted scope differs from the requested one).
+   */
+  announcesDefaultScope: boolean;
   /** The error answer (status, headers, body) for an OAuth error; `requestId` feeds IDCS's ecid. */
   formatError(error: OAuthError, requestId: string): ErrorAnswer;
   /** Extra headers on every authorization-server answer (IDCS DMS headers). */
@@ -56,9 +61,18 @@ export interface Profile {
   introspection(claims: Record<string, unknown>): Record<string, unknown>;
 }
 
+/**
+ * What a discovery document says: the server's URLs (a subset of ServerUrls, whose endpoint URLs
+ * buildUrls makes from the profile's paths, so a document names exactly what the server serves)
+ * and its capabilities.
+ */
 export interface DiscoveryUrls {
   issuer: string;
   baseUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  introspectUrl: string;
+  revokeUrl: string;
   grantTypes: string[];
   scopes: string[];
   signingAlgorithm: string;

@@ -1,4 +1,4 @@
-import type { OAuthError } from '../authorization/oauth-error.ts';
+import type { OAuthError } from './oauth-error.ts';
 import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, Profile } from './profile.ts';
 import { noStoreHeaders, wwwAuthenticateBasic } from './shared.ts';
 
@@ -26,6 +26,7 @@ export function createRfc9068Profile(): Profile {
       client_id: facts.clientId,
       scope: facts.scopes.join(' '),
     }),
+    announcesDefaultScope: true,
     formatError: (error: OAuthError): ErrorAnswer => {
       const headers: Record<string, string> = { ...noStoreHeaders() };
       if (error.challenge) headers['www-authenticate'] = wwwAuthenticateBasic('understudy', error.error, error.description);
@@ -34,10 +35,10 @@ export function createRfc9068Profile(): Profile {
     responseHeaders: () => ({}),
     discovery: (_path: string, urls: DiscoveryUrls) => ({
       issuer: urls.issuer,
-      token_endpoint: `${urls.baseUrl}/token`,
-      jwks_uri: `${urls.baseUrl}/jwks`,
-      introspection_endpoint: `${urls.baseUrl}/introspect`,
-      revocation_endpoint: `${urls.baseUrl}/revoke`,
+      token_endpoint: urls.tokenUrl,
+      jwks_uri: urls.jwksUrl,
+      introspection_endpoint: urls.introspectUrl,
+      revocation_endpoint: urls.revokeUrl,
       grant_types_supported: urls.grantTypes,
       scopes_supported: urls.scopes,
       response_types_supported: ['token'],

@@ -1,8 +1,9 @@
 import type { ResolvedRoute } from '../config/types.ts';
-import type { ServerContext } from '../context.ts';
 import type { HttpContext } from '../http/types.ts';
-import { bearerChallenge, type BearerError } from './bearer-challenge.ts';
-import { verifyAccessToken } from './verify-access-token.ts';
+import { parseBearer } from '../http/authorization-header.ts';
+import { bearerChallenge, type BearerError } from '../http/bearer-challenge.ts';
+import { verifyAccessToken } from '../tokens/index.ts';
+import type { ResourceContext } from './resource-context.ts';
 
 /** Finds the configured route for a request: exact path, or prefix for routes written with "*". */
 export function findRoute(routes: readonly ResolvedRoute[], method: string, path: string): { route?: ResolvedRoute; pathMatched: boolean } {
@@ -21,7 +22,7 @@ export function findRoute(routes: readonly ResolvedRoute[], method: string, path
  * route's required headers and a valid token with the route's audience and scopes, exactly as
  * RFC 6750 §3 describes the refusals.
  */
-export async function answerApiRoute(ctx: HttpContext, server: ServerContext, route: ResolvedRoute): Promise<void> {
+export async function answerApiRoute(ctx: HttpContext, server: ResourceContext, route: ResolvedRoute): Promise<void> {
   const { realm } = server.config.api;
   const entry = ctx.state.entry;
   entry.route = route.name;
@@ -37,14 +38,14 @@ export async function answerApiRoute(ctx: HttpContext, server: ServerContext, ro
   };
 
   const authorization = ctx.get('authorization');
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
-  if (!authorization || !/^Bearer\b/i.test(authorization)) {
+  const bearer = parseBearer(authorization);
+  if (!authorization || !bearer.named) {
     // RFC 6750 §3.1: a request without authentication gets a bare challenge, no error code,
     // whatever else is wrong with it.
     refuse(401, undefined, 'An access token is required.', authorization ? 'the request used another authentication scheme than Bearer' : 'no access token was presented');
     return;
   }
-  if (!match?.[1]) {
+  if (bearer.token === undefined) {
     refuse(400, 'invalid_request', 'The Authorization header is not a well-formed Bearer token.', 'malformed Bearer Authorization header');
     return;
   }
@@ -56,7 +57,7 @@ export async function answerApiRoute(ctx: HttpContext, server: ServerContext, ro
     return;
   }
 
-  const result = await verifyAccessToken(match[1], server, { audience: route.audience, skew: ctx.state.verifySkew });
+  const result = await verifyAccessToken(bearer.token, server, { audience: route.audience, skew: ctx.state.verifySkew });
   const claims = result.ok ? result.claims : result.unverified;
   if (claims && typeof claims.jti === 'string') {
     entry.presented = {

@@ -1,6 +1,7 @@
 /**
  * Signing-key rotation through the control API: the new key signs, the old one keeps verifying
- * (and stays in the JWKS) until it is deleted, after which its tokens are invalid_token.
+ * (and stays in the JWKS) until it is deleted or its grace period ends, after which its tokens
+ * are invalid_token; either way the ring announces the change.
  */
 import { describe, expect, it } from 'vitest';
 import { EMPS_PATH, JWKS_PATH, decodeHeader, expectBearerError, start } from './support/harness.ts';
@@ -132,6 +133,21 @@ describe('key rotation', () => {
     expectBearerError(await h.api('GET', EMPS_PATH, { token: oldToken }), 401, 'invalid_token', { description: /unknown key/ });
     const jwks = await h.request('GET', JWKS_PATH);
     expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toEqual([rotated.body.kid]);
+  });
+
+  it('the end of a grace period is announced to KeyRing.onChange like the rotation, once, when the ring notices it', async () => {
+    const h = await start();
+    await h.control('POST', '/clock/freeze');
+    let changes = 0;
+    h.server.keys.onChange(() => (changes += 1));
+    await h.control('POST', '/keys/rotate', { grace: 300 });
+    expect(changes).toBe(1);
+    await h.control('POST', '/clock/advance', { seconds: 300 });
+    // No dashboard watches the clock here: the next read of the ring (a JWKS request) notices.
+    expect((await h.request('GET', JWKS_PATH)).body.keys).toHaveLength(1);
+    expect(changes).toBe(2);
+    await h.request('GET', JWKS_PATH);
+    expect(changes).toBe(2);
   });
 
   it('{"grace": 0} stops the old key at once', async () => {

@@ -58,14 +58,22 @@ describe.each([{ algorithm: 'RS256' as const }, { algorithm: 'ES256' as const }]
     expect(reply.json.grant_types_supported).toContain('client_credentials');
   });
 
-  it('issues {access_token, token_type, expires_in} without IDCS headers', async () => {
-    const reply = await requestToken(server);
+  it('issues {access_token, token_type, expires_in} without IDCS headers when the scope granted is the scope asked for', async () => {
+    const reply = await requestToken(server, { scope: DEMO.scope });
     expect(reply.status, reply.text).toBe(200);
     expect(Object.keys(reply.json)).toEqual(['access_token', 'token_type', 'expires_in']);
     expect(reply.json).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(reply.headers.get('cache-control')).toBe('no-store');
     expect(reply.headers.get('pragma')).toBe('no-cache');
     expectNoDmsHeaders(reply);
+  });
+
+  it('announces the default scope it granted when none was asked for (RFC 6749 §5.1: required when it differs)', async () => {
+    const reply = await requestToken(server);
+    expect(reply.status, reply.text).toBe(200);
+    expect(Object.keys(reply.json)).toEqual(['access_token', 'token_type', 'expires_in', 'scope']);
+    expect(reply.json.scope).toBe(DEMO.scope);
+    expect(decodeJwt(reply.json.access_token).payload.scope).toBe(reply.json.scope);
   });
 
   it(`signs an RFC 9068 JWT: header typ "at+jwt", alg ${algorithm}`, async () => {
@@ -170,8 +178,9 @@ describe.each([{ algorithm: 'RS256' as const }, { algorithm: 'ES256' as const }]
       expectRfcError(await postForm(`${server.url}/introspect`, { token: 'x' }), 401, 'invalid_client');
     });
 
-    it('revocation with an unknown token_type_hint: 400 unsupported_token_type', async () => {
-      expectRfcError(await postForm(`${server.url}/revoke`, { token: 'x', token_type_hint: 'id_token' }, demoAuth), 400, 'unsupported_token_type');
+    it('revocation without a token: 400 invalid_request; an unknown token_type_hint is only a hint (RFC 7009 §2.1): 200', async () => {
+      expectRfcError(await postForm(`${server.url}/revoke`, { token_type_hint: 'id_token' }, demoAuth), 400, 'invalid_request');
+      expect((await postForm(`${server.url}/revoke`, { token: 'x', token_type_hint: 'id_token' }, demoAuth)).status).toBe(200);
     });
   });
 });

@@ -29,6 +29,8 @@ export const DEMO_CLIENT: ClientConfig = {
 export interface StartOptions {
   /** Clients besides the demo client. */
   clients?: ClientConfig[];
+  /** Users for the password grant. */
+  users?: { username: string; password: string }[];
 }
 
 /** Starts a server of `profile` on 127.0.0.1 and an ephemeral port. */
@@ -36,7 +38,7 @@ export function startServer(profile: ProfileName, options: StartOptions = {}): P
   return createServer({
     port: 0,
     host: '127.0.0.1',
-    config: { profile, clients: [DEMO_CLIENT, ...(options.clients ?? [])] },
+    config: { profile, clients: [DEMO_CLIENT, ...(options.clients ?? [])], ...(options.users ? { users: options.users } : {}) },
   });
 }
 

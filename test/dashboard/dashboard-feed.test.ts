@@ -3,8 +3,8 @@
  * fault engine), so a change made in process reaches open pages like one made over HTTP.
  */
 import { describe, expect, it } from 'vitest';
-import { Revocations } from '../../server/authorization/revocations.ts';
-import { createClock } from '../../server/clock.ts';
+import { Revocations } from '../../server/tokens/revocations.ts';
+import { createClock } from '../../server/base/clock.ts';
 import { DashboardFeed, type FeedEvent } from '../../server/dashboard/dashboard-feed.ts';
 import { FaultEngine } from '../../server/faults/fault-engine.ts';
 import { Journal } from '../../server/journal/journal.ts';

@@ -3,10 +3,11 @@
  * script), the event stream (snapshot, then live entries and state changes), that a closed
  * connection unsubscribes, that nothing of it is journaled, and the control API's guard.
  */
+import { readdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JournalEntry } from '../../server/index.ts';
-import { DASHBOARD_CSP } from '../../server/dashboard/dashboard-routes.ts';
+import { DASHBOARD_CSP, DASHBOARD_MODULES } from '../../server/dashboard/dashboard-routes.ts';
 import type { DashboardSnapshot } from '../../server/dashboard/event-stream.ts';
 import { startServer, type UnderstudyServer } from '../support/start-server.ts';
 import { readSse, type SseReader } from './sse-reader.ts';
@@ -70,17 +71,46 @@ describe('GET /_understudy/ (the page)', () => {
 
   it.each([
     ['dashboard.js', 'text/javascript; charset=utf-8', '// @ts-check'],
+    ['shared.js', 'text/javascript; charset=utf-8', 'export function byId'],
+    ['stream.js', 'text/javascript; charset=utf-8', 'export function connect'],
+    ['table.js', 'text/javascript; charset=utf-8', 'export function addRows'],
+    ['timeline.js', 'text/javascript; charset=utf-8', 'export function setClock'],
+    ['controls.js', 'text/javascript; charset=utf-8', 'export function wireControls'],
     ['dashboard.css', 'text/css; charset=utf-8', ':root'],
-  ])('serves %s as %s', async (name, type, start_) => {
+  ])('serves %s as %s, under the same CSP as the page', async (name, type, start_) => {
     const server = await start();
     const response = await fetch(`${server.urls.controlUrl}/assets/${name}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(type);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
     expect(await response.text()).toContain(start_);
   });
 
-  it.each(['/assets/other.js', '/assets/..%2Fdashboard-routes.ts', '/assets/%2e%2e%2fevent-stream.ts', '/assets/toString'])('answers 404 for %s: only the page\'s own assets are served', async (path) => {
+  it('serves every module the entry imports, directly or not, and every file of assets/ (none forgotten)', async () => {
+    const server = await start();
+    const seen = new Set<string>();
+    const pending = ['dashboard.js'];
+    for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const response = await fetch(`${server.urls.controlUrl}/assets/${name}`);
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type'), name).toBe('text/javascript; charset=utf-8');
+      const source = await response.text();
+      // Relative specifiers only: the CSP allows this origin alone, and there is no import map.
+      for (const [, specifier] of source.matchAll(/^import .* from '([^']+)';$/gm)) {
+        expect(specifier, `${name} imports ${specifier}`).toMatch(/^\.\/[a-z-]+\.js$/);
+        pending.push((specifier as string).slice(2));
+      }
+    }
+    expect([...seen].sort()).toEqual([...DASHBOARD_MODULES].sort());
+    const files = readdirSync(new URL('../../server/dashboard/assets/', import.meta.url));
+    expect(files.sort()).toEqual([...DASHBOARD_MODULES, 'dashboard.css', 'index.html'].sort());
+  });
+
+  it.each(['/assets/other.js', '/assets/..%2Fdashboard-routes.ts', '/assets/%2e%2e%2fevent-stream.ts', '/assets/..%2F..%2Fkeys%2Fkey-ring.ts', '/assets/%2E%2E%2Fassets%2Fshared.js', '/assets/Shared.js', '/assets/shared.ts', '/assets/toString', '/assets/__proto__'])('answers 404 for %s: only the page\'s own assets are served', async (path) => {
     const server = await start();
     const response = await fetch(`${server.urls.controlUrl}${path}`);
     expect(response.status).toBe(404);
@@ -139,8 +169,8 @@ describe('GET /_understudy/events', () => {
     await reader.nextNamed('snapshot');
     await control(server, 'POST', '/clock/advance', { seconds: 3600 });
     expect((await reader.nextNamed<{ offset: number }>('clock')).offset).toBeCloseTo(3600, 0);
-    const rotated = (await (await control(server, 'POST', '/keys/rotate', {})).json()) as { kid: string };
-    expect(await reader.nextNamed('keys')).toEqual({ signing: rotated.kid });
+    const rotated = (await (await control(server, 'POST', '/keys/rotate', {})).json()) as { kid: string; previous: string };
+    expect(await reader.nextNamed('keys')).toEqual({ signing: rotated.kid, keys: [{ kid: rotated.kid }, { kid: rotated.previous, retiredAt: expect.any(Number) }] });
     await control(server, 'POST', '/tokens/revoke', { jti: 'abc123' });
     expect(await reader.nextNamed('revoked')).toMatchObject({ jti: 'abc123', time: expect.any(Number) });
     await control(server, 'DELETE', '/journal');
@@ -162,7 +192,18 @@ describe('GET /_understudy/events', () => {
     server.faults.remove(rule.id);
     expect(await reader.nextNamed('faults')).toEqual({ faults: [] });
     const key = await server.keys.rotate();
-    expect(await reader.nextNamed('keys')).toEqual({ signing: key.kid });
+    expect(await reader.nextNamed('keys')).toMatchObject({ signing: key.kid });
+  });
+
+  it('sends the key list when a grace period ends as the control API advances the clock: the old key leaves the page', async () => {
+    const server = await start();
+    await control(server, 'POST', '/clock/freeze');
+    const rotated = (await (await control(server, 'POST', '/keys/rotate', { grace: 300 })).json()) as { kid: string; previous: string };
+    const { reader } = await connect(server);
+    const snapshot = await reader.nextNamed<DashboardSnapshot>('snapshot');
+    expect(snapshot.keys.map((key) => key.kid)).toEqual([rotated.kid, rotated.previous]);
+    await control(server, 'POST', '/clock/advance', { seconds: 300 });
+    expect(await reader.nextNamed('keys')).toEqual({ signing: rotated.kid, keys: [{ kid: rotated.kid }] });
   });
 
   it('a newly connected page gets the revocations made before it connected', async () => {
@@ -202,7 +243,8 @@ describe('GET /_understudy/events', () => {
     expect(unsubscribed).toEqual([]);
     abort.abort();
     // The server sees the closed connection a moment after the client.
-    await vi.waitFor(() => expect(unsubscribed.sort()).toEqual(['onChange', 'subscribe']), { timeout: 10_000, interval: 20 });
+    // The clock twice: the stream's clock events, and its watch on grace periods.
+    await vi.waitFor(() => expect(unsubscribed.sort()).toEqual(['onChange', 'onChange', 'subscribe']), { timeout: 10_000, interval: 20 });
     // The journal and the clock go on as before.
     expect((await token(server)).status).toBe(200);
     expect((await control(server, 'POST', '/clock/advance', { seconds: 1 })).status).toBe(200);

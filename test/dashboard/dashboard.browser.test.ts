@@ -145,6 +145,32 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
     expect(await page.locator('#signing-kid').textContent()).toBe(server.keys.current.kid);
   });
 
+  it('lists the keys in the JWKS, and the old key leaves the list when its grace period ends', async () => {
+    const response = await fetch(`${server.urls.controlUrl}/keys/rotate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grace: 60 }) });
+    const rotated = (await response.json()) as { kid: string; previous: string };
+    const keys = page.getByRole('list', { name: 'In the JWKS' }).getByRole('listitem');
+    // Typed by hand: the tsconfig has no DOM lib.
+    const listed = () => keys.evaluateAll((items: { dataset: Record<string, string> }[]) => items.map((item) => item.dataset.kid));
+    const inJwks = () => server.keys.jwks().keys.map((key) => key.kid);
+    await expect.poll(listed, POLL).toEqual(inJwks());
+    expect(await listed()).toContain(rotated.previous);
+    expect(await page.locator(`#keys li[data-kid="${rotated.previous}"]`).textContent()).toContain('verifies until');
+    expect(await page.locator('#signing-kid').textContent()).toBe(rotated.kid);
+
+    await page.getByLabel('Advance by (seconds)').fill('61');
+    await page.getByRole('button', { name: 'Advance clock' }).click();
+    await expect.poll(listed, POLL).not.toContain(rotated.previous);
+    expect(await listed()).toEqual(inJwks());
+    expect(await listed()).toContain(rotated.kid);
+
+    // In process, as a harness step moves the clock: no control call makes the page re-read.
+    const previous = server.keys.current.kid;
+    await server.keys.rotate({ grace: 30 });
+    await expect.poll(listed, POLL).toContain(previous);
+    server.clock.advance(31);
+    await expect.poll(listed, POLL).not.toContain(previous);
+  });
+
   it('appends rows without redrawing the old ones, and keeps at most 500 in the page', async () => {
     const first = row(1);
     await first.evaluate((element: { dataset: Record<string, string> }) => (element.dataset.marker = 'kept'));

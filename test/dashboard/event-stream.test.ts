@@ -1,30 +1,31 @@
 /**
- * The dashboard's event stream as a unit, without HTTP: the snapshot and its bound, live events,
- * heartbeats, and that closing it (or a reader too slow to keep up) removes every listener and
- * never disturbs the journal or the clock.
+ * The dashboard's event stream as a unit, without HTTP: the snapshot and its bound, live events
+ * (the end of a key's grace period included), heartbeats, and that closing it (or a reader too
+ * slow to keep up) removes every listener and never disturbs the journal or the clock.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Revocations } from '../../server/authorization/revocations.ts';
-import { createClock } from '../../server/clock.ts';
+import { Revocations } from '../../server/tokens/revocations.ts';
+import { createClock } from '../../server/base/clock.ts';
 import { DashboardFeed } from '../../server/dashboard/dashboard-feed.ts';
 import { openEventStream, type EventStreamOptions, type EventStreamSource } from '../../server/dashboard/event-stream.ts';
 import { FaultEngine } from '../../server/faults/fault-engine.ts';
 import { Journal } from '../../server/journal/journal.ts';
 import type { JournalEntryInput } from '../../server/journal/types.ts';
-import type { KeyRing } from '../../server/keys/key-ring.ts';
+import { KeyRing } from '../../server/keys/key-ring.ts';
 
 function entry(path = '/oauth2/v1/token'): JournalEntryInput {
   return { time: 1000, realTime: new Date(0).toISOString(), endpoint: 'token', method: 'POST', path, status: 200, durationMs: 1, endTime: 1000.001, requestHeaders: [], decision: 'issued', reason: 'test' };
 }
 
-function source(): EventStreamSource & { keyRing: { current: { kid: string } }; revocations: Revocations } {
-  const clock = createClock({ start: 1000, frozen: true });
-  const keyRing = { current: { kid: 'key-1' } };
+/** A server's parts, on a virtual clock frozen at 1000 unless `clock` says otherwise. */
+function source(clock = createClock({ start: 1000, frozen: true })): EventStreamSource & { revocations: Revocations } {
+  // ES256: a rotation generates its key at once, without the RSA certificate's await.
+  const keys = KeyRing.create('rfc9068', 'ES256', [], () => clock.nowMs() / 1000);
   const journal = new Journal({ capacity: 1000 });
   const faults = new FaultEngine(clock);
   const revocations = new Revocations();
-  const feed = new DashboardFeed({ revocations, journal, faults, keys: { onChange: () => () => true } });
-  return { journal, clock, faults, keys: keyRing as unknown as KeyRing, feed, keyRing, revocations };
+  const feed = new DashboardFeed({ revocations, journal, faults, keys });
+  return { journal, clock, faults, keys, feed, revocations };
 }
 
 /** Opens a stream and collects what it writes, parsed into events. */
@@ -64,7 +65,8 @@ describe('openEventStream', () => {
     expect(snapshot.entries.at(-1).seq).toBe(250);
     expect(snapshot.omitted).toBe(50);
     expect(snapshot.clock).toMatchObject({ now: 1000, frozen: true });
-    expect(snapshot.signing).toBe('key-1');
+    expect(snapshot.signing).toBe('understudy-1');
+    expect(snapshot.keys).toEqual([{ kid: 'understudy-1' }]);
     expect(snapshot.faults).toEqual([]);
     expect(snapshot.revocations).toEqual([]);
     stream.close();
@@ -76,18 +78,93 @@ describe('openEventStream', () => {
     src.journal.record(entry());
     src.clock.advance(60);
     src.faults.add({ preset: 'token.temporarily_unavailable' });
-    src.keyRing.current.kid = 'key-2';
-    src.feed.noteChange();
+    await src.keys.rotate();
     src.revocations.revokeJti('abc', Number.POSITIVE_INFINITY, src.clock.nowSeconds());
     src.journal.clear();
     await flush();
     expect(named('entry').map((e) => e.seq)).toEqual([1]);
     expect(named('clock')).toEqual([{ now: 1060, offset: expect.any(Number), frozen: true }]);
     expect(named('faults').map((f) => f.faults.map((rule: { preset: string }) => rule.preset))).toEqual([['token.temporarily_unavailable']]);
-    expect(named('keys')).toEqual([{ signing: 'key-2' }]);
+    expect(named('keys')).toEqual([{ signing: 'understudy-2', keys: [{ kid: 'understudy-2' }, { kid: 'understudy-1', retiredAt: 1060 }] }]);
     expect(named('revoked')).toEqual([{ time: 1060, jti: 'abc' }]);
     expect(named('cleared')).toHaveLength(1);
     stream.close();
+  });
+
+  describe('the end of a grace period (the old key leaves the JWKS, so the page\'s key list)', () => {
+    const onlyNewKey = { signing: 'understudy-2', keys: [{ kid: 'understudy-2' }] };
+
+    it('is sent when advancing the clock ends it, to every open page, once', async () => {
+      const src = source();
+      await src.keys.rotate({ grace: 60 });
+      const pages = [open(src), open(src)];
+      src.clock.advance(59);
+      await flush();
+      for (const page of pages) expect(page.named('keys')).toEqual([]);
+      src.clock.advance(1);
+      await flush();
+      for (const page of pages) {
+        expect(page.named('keys')).toEqual([onlyNewKey]);
+        page.stream.close();
+      }
+      expect(src.keys.jwks().keys.map((key) => key.kid)).toEqual(['understudy-2']);
+    });
+
+    it('is sent when setting or resuming the clock takes it past the end', async () => {
+      const src = source();
+      await src.keys.rotate({ grace: 60 });
+      const { stream, named } = open(src);
+      src.clock.set(1060);
+      await flush();
+      expect(named('keys')).toEqual([onlyNewKey]);
+      stream.close();
+    });
+
+    it('is sent when a running clock gets there by itself, on a timer that close() clears', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const src = source(createClock({ start: 1000 }));
+      await src.keys.rotate({ grace: 30 });
+      const { stream, named } = open(src);
+      vi.advanceTimersByTime(29_000);
+      await flush();
+      expect(named('keys')).toEqual([]);
+      vi.advanceTimersByTime(1_001);
+      await flush();
+      expect(named('keys')).toEqual([onlyNewKey]);
+      // A rotation while the page is open arms the timer for its own grace period.
+      await src.keys.rotate({ grace: 10 });
+      vi.advanceTimersByTime(10_001);
+      await flush();
+      expect(named('keys').at(-1)).toEqual({ signing: 'understudy-3', keys: [{ kid: 'understudy-3' }] });
+      await src.keys.rotate({ grace: 10 });
+      stream.close();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('is sent when a request reading the keys notices it first (no clock event, no timer yet)', async () => {
+      let real = 1_000_000;
+      const src = source(createClock({ start: 1000, realNow: () => real }));
+      await src.keys.rotate({ grace: 30 });
+      const { stream, named } = open(src);
+      real += 31_000;
+      expect(src.keys.find('understudy-1')).toBeUndefined(); // as a verification does
+      await flush();
+      expect(named('keys')).toEqual([onlyNewKey]);
+      stream.close();
+    });
+
+    it('a frozen clock ends no grace period, and arms no timer for one', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const src = source();
+      await src.keys.rotate({ grace: 30 });
+      const { stream, named } = open(src);
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(60_000);
+      await flush();
+      expect(named('keys')).toEqual([]);
+      expect(src.keys.all().map((key) => key.kid)).toEqual(['understudy-2', 'understudy-1']);
+      stream.close();
+    });
   });
 
   it('repeats the fault list only when it changed (a rule applied), not on every entry', async () => {
@@ -96,7 +173,7 @@ describe('openEventStream', () => {
     const { stream, named } = open(src);
     src.journal.record(entry());
     src.feed.noteChange();
-    src.faults.decide({ endpoint: 'token' } as never);
+    src.faults.plan({ endpoint: 'token' } as never).nextAnswer()?.acted();
     src.journal.record(entry());
     await flush();
     expect(named('faults')).toHaveLength(1);
@@ -123,27 +200,29 @@ describe('openEventStream', () => {
     expect(await heartbeats()).toBe(2);
   });
 
-  it('close() removes its journal, clock and feed listeners and ends the body', async () => {
+  it('close() removes its journal, clock, key and feed listeners and ends the body', async () => {
     const src = source();
     const unsubscribed: string[] = [];
-    const spy = <T extends object>(target: T, method: keyof T & string) => {
+    const spy = <T extends object>(label: string, target: T, method: keyof T & string) => {
       const original = (target[method] as (...args: unknown[]) => () => void).bind(target);
       vi.spyOn(target, method as never).mockImplementation(((...args: unknown[]) => {
         const off = original(...args);
         return () => {
-          unsubscribed.push(method);
+          unsubscribed.push(`${label}.${method}`);
           off();
         };
       }) as never);
     };
-    spy(src.journal, 'subscribe');
-    spy(src.clock, 'onChange');
-    spy(src.feed, 'subscribe');
+    spy('journal', src.journal, 'subscribe');
+    spy('clock', src.clock, 'onChange');
+    spy('keys', src.keys, 'onChange');
+    spy('feed', src.feed, 'subscribe');
     const { stream, named } = open(src);
     expect(src.feed.subscribers).toBe(1);
     stream.close();
     stream.close();
-    expect(unsubscribed.sort()).toEqual(['onChange', 'subscribe', 'subscribe']);
+    // The clock and the keys twice: the stream's clock events, and its watch on grace periods.
+    expect(unsubscribed.sort()).toEqual(['clock.onChange', 'clock.onChange', 'feed.subscribe', 'journal.subscribe', 'keys.onChange']);
     expect(src.feed.subscribers).toBe(0);
     expect(stream.closed).toBe(true);
     src.journal.record(entry());

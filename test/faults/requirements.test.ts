@@ -22,9 +22,9 @@ describe('token.require_header', () => {
     const ok = await s.lastEntry();
     expect(ok.decision).toBe('issued');
     expect(ok.requestHeaders).toContain('x-tenant-id');
-    // A requirement that is met does not touch the request.
+    // A requirement that is met does not touch the request: it matched, but did not act.
     expect(ok.faults).toBeUndefined();
-    expect((await s.listFaults())[0]).toMatchObject({ matched: 2, applied: 2 });
+    expect((await s.listFaults())[0]).toMatchObject({ matched: 2, applied: 1 });
   });
 
   it('the header name is case-insensitive; an empty value is missing', async () => {

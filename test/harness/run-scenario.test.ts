@@ -182,7 +182,6 @@ describe('checkpoints', () => {
 
 describe('advance', () => {
   it("moves the server's virtual clock: the cached token expires on the server and the client recovers", async () => {
-    const before = Date.now();
     const { result, server } = await run({
       name: 'an-hour-later',
       intent: 'An hour of virtual time passes between two units.',
@@ -199,7 +198,6 @@ describe('advance', () => {
     const ahead = server.clock.nowMs() - Date.now();
     expect(ahead).toBeGreaterThan(3610_000 - 1000);
     expect(ahead).toBeLessThan(3610_000 + 1000);
-    expect(Date.now() - before).toBeLessThan(5000);
     const e = byName(result);
     // The unit after the advance presented the token the server now calls expired, then a new one.
     expect(result.journal[2]).toMatch(/^#3 \+3610\.\d{3}s api GET .* -> 401 invalid_token/);
@@ -327,7 +325,6 @@ describe('fault steps', () => {
 describe('the scenario timeout', () => {
   it('ends a scenario that takes too long with verdict error and a clear message; the run goes on', async () => {
     const driver = scriptedDriver();
-    const started = performance.now();
     const run = await runScenarios({
       driver,
       parallel: 1,
@@ -342,7 +339,6 @@ describe('the scenario timeout', () => {
         { name: 'quick', intent: 'The next scenario still runs.', timeline: [{ work: {} }], expect: [{ outcomes: { ok: 'all' } }] },
       ],
     });
-    expect(performance.now() - started).toBeLessThan(2500);
     const [slow, quick] = run.scenarios;
     expect(slow?.verdict).toBe('error');
     expect(slow?.error).toBe('the scenario did not finish within its 0.5 s timeout');

@@ -8,9 +8,9 @@ export function clientCredentialsGrant({ server, client, params }: GrantRequest)
     grantType: 'client_credentials',
     audience: decision.audience,
     scopes: decision.scopes,
+    defaultScope: decision.defaulted,
     ttl,
     subject: client.id,
     subjectType: 'client',
-    refreshToken: false,
   };
 }

@@ -1,20 +1,31 @@
-import type { ServerContext } from '../../context.ts';
+import type { AuthorizationContext } from '../authorization-context.ts';
 import type { RegisteredClient } from '../client-registry.ts';
 
 /** What a grant decided to issue; the token endpoint signs it and answers. */
 export interface GrantDecision {
   grantType: string;
   audience: string;
+  /** Scopes of the access token. */
   scopes: string[];
+  /**
+   * The client asked for no scope and got the server's default (RFC 6749 §3.3), so the granted
+   * scope differs from the requested one (§5.1); the profile decides whether to say it.
+   */
+  defaultScope: boolean;
   ttl: number;
   subject: string;
   subjectType: 'client' | 'user';
   /** Also issue a (single-use) refresh token. */
-  refreshToken: boolean;
+  refreshToken?: {
+    /** Its scope: on a refresh, the presented token's, whatever the request narrowed (RFC 6749 §6). */
+    scopes: string[];
+    /** The grant it continues (a refresh), or undefined for a new grant. */
+    grantId?: string;
+  };
 }
 
 export interface GrantRequest {
-  server: ServerContext;
+  server: AuthorizationContext;
   client: RegisteredClient;
   params: Map<string, string>;
 }

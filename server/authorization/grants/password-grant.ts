@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { digest } from '../client-registry.ts';
-import { OAuthError } from '../oauth-error.ts';
+import { OAuthError } from '../../profiles/oauth-error.ts';
 import { grantResource } from './resource-grant.ts';
 import type { GrantDecision, GrantRequest } from './grant.ts';
 
@@ -21,9 +21,10 @@ export function passwordGrant({ server, client, params }: GrantRequest): GrantDe
     grantType: 'password',
     audience: decision.audience,
     scopes: decision.scopes,
+    defaultScope: decision.defaulted,
     ttl,
     subject: username,
     subjectType: 'user',
-    refreshToken: decision.offlineAccess && client.grants.includes('refresh_token'),
+    refreshToken: decision.offlineAccess && client.grants.includes('refresh_token') ? { scopes: decision.scopes } : undefined,
   };
 }

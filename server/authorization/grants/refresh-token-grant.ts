@@ -1,5 +1,13 @@
-import { OAuthError } from '../oauth-error.ts';
+import { OAuthError } from '../../profiles/oauth-error.ts';
+import { requestedScopeValues } from '../scope-request.ts';
 import type { GrantDecision, GrantRequest } from './grant.ts';
+
+/** The error a refresh token that cannot be used gets, by why it cannot. */
+const REFUSALS = {
+  consumed: 'The token has already been consumed.',
+  revoked: 'The refresh token has been revoked.',
+  expired: 'The refresh token has expired.',
+} as const;
 
 /**
  * RFC 6749 §6 refresh. IDCS refresh tokens are single-use: this one is consumed and a new one
@@ -11,32 +19,36 @@ export function refreshTokenGrant({ server, client, params }: GrantRequest): Gra
   const now = server.clock.nowSeconds();
   const found = server.refreshTokens.lookup(value, now);
   if (found.status === 'unknown') throw new OAuthError('invalid_grant', 'The refresh token is invalid.', { reason: 'unknown refresh token' });
-  if (found.record.clientId !== client.id) {
-    throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.', { reason: `client ${client.id} presented a refresh token of ${found.record.clientId}` });
-  }
-  if (found.status === 'consumed') {
-    throw new OAuthError('invalid_grant', 'The token has already been consumed.', { reason: `refresh token reused; it was consumed at ${found.record.consumedAt}` });
-  }
-  if (found.status === 'expired') throw new OAuthError('invalid_grant', 'The refresh token has expired.', { reason: `refresh token expired at ${found.record.exp}` });
-
   const { record } = found;
-  let scopes = record.scopes;
-  const requested = params.get('scope');
-  if (requested !== undefined) {
-    // §6: the scope may narrow, never widen, what the refresh token carries.
-    const asked = requested.split(' ').filter((s) => s && s !== 'offline_access').map((s) => (s.startsWith(record.audience) ? s.slice(record.audience.length) : s));
-    const extra = asked.filter((s) => !record.scopes.includes(s));
-    if (extra.length > 0) throw new OAuthError('invalid_scope', `the refresh token does not carry ${extra.join(' ')}`);
-    if (asked.length > 0) scopes = asked;
+  if (record.clientId !== client.id) {
+    throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.', { reason: `client ${client.id} presented a refresh token of ${record.clientId}` });
   }
+  if (found.status !== 'valid') {
+    const when = { consumed: record.consumedAt, revoked: record.revokedAt, expired: record.exp }[found.status];
+    throw new OAuthError('invalid_grant', REFUSALS[found.status], { reason: `refresh token ${found.status === 'consumed' ? 'reused; it was consumed' : found.status} at ${when}` });
+  }
+
+  // RFC 8707 §2.2: a refresh may name the resource; one the grant does not cover is invalid_target.
+  const resource = params.get('resource');
+  if (resource !== undefined && resource !== record.audience) {
+    throw new OAuthError('invalid_target', `the refresh token is for ${record.audience}, not for resource ${resource}`);
+  }
+  const requested = params.get('scope');
+  const asked = requested === undefined ? [] : requestedScopeValues(requested).map((s) => (s.startsWith(record.audience) ? s.slice(record.audience.length) : s));
+  // §6: the scope may narrow, never widen, what the refresh token carries.
+  const extra = asked.filter((s) => !record.scopes.includes(s));
+  if (extra.length > 0) throw new OAuthError('invalid_scope', `the refresh token does not carry ${extra.join(' ')}`);
   server.refreshTokens.consume(value, now);
   return {
     grantType: 'refresh_token',
     audience: record.audience,
-    scopes,
+    scopes: asked.length > 0 ? [...new Set(asked)] : record.scopes,
+    // §6: an omitted scope is "treated as equal to the scope originally granted".
+    defaultScope: false,
     ttl: record.accessTokenTtl,
     subject: record.subject,
     subjectType: record.subjectType,
-    refreshToken: true,
+    // §6: "the new refresh token scope MUST be identical to that of the refresh token included by the client".
+    refreshToken: { scopes: record.scopes, grantId: record.grantId },
   };
 }

@@ -57,13 +57,11 @@ describe('moduleDriver: verdicts on the example clients', () => {
     expect((await run(example('no-single-flight'), coldStart)).verdict).toBe('fail');
   });
 
-  it('lives through an hour of fake time in well under a second: the reference client refreshes, caches-forever presents the expired token', async () => {
-    const started = performance.now();
+  // How fast fake time runs the suite is bench/contract-suite.ts's to measure, not a test's to bound.
+  it('lives through an hour of fake time: the reference client refreshes, caches-forever presents the expired token', async () => {
     const good = await run(example('well-behaved'), refreshAfterAnHour);
-    const wall = performance.now() - started;
     expect(good.verdict, JSON.stringify(good.expectations, null, 1)).toBe('pass');
     expect(good.journal.filter((line) => /token/i.test(line) && /POST/.test(line))).toHaveLength(2);
-    expect(wall).toBeLessThan(1000);
 
     const bad = await run(example('caches-forever'), refreshAfterAnHour);
     expect(bad.verdict).toBe('fail');
@@ -90,7 +88,7 @@ describe('moduleDriver: verdicts on the example clients', () => {
 });
 
 describe('moduleDriver: fake time inside a unit of work', () => {
-  it('passes a Retry-After wait in fake time: the unit reports its wait, the run takes milliseconds', async () => {
+  it('passes a Retry-After wait in fake time: the unit reports its wait', async () => {
     const scenario = defineScenario({
       name: 'retry-after',
       intent: 'The client waits out a 429 with Retry-After before asking again.',
@@ -98,10 +96,8 @@ describe('moduleDriver: fake time inside a unit of work', () => {
       expect: [{ retryAfterRespected: {} }, { outcomes: { ok: 'all' } }],
     });
     const driver = moduleDriver({ file: example('well-behaved') });
-    const started = performance.now();
     const result = await runScenario(validateScenario(scenario, 'retry-after'), { driver });
     expect(result.verdict, JSON.stringify(result.expectations, null, 1)).toBe('pass');
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('reports elapsed time on the shared clock: a 10 s sleep takes 10 s for the client, not for the run', async () => {
@@ -112,9 +108,8 @@ describe('moduleDriver: fake time inside a unit of work', () => {
       timeline: [{ work: { count: 2, timeout: 30 } }],
       expect: [{ outcomes: { ok: 'all', reportedWithin: 9 } }],
     });
-    const started = performance.now();
+    // Twenty seconds of sleeps in all: in real time they would outlast the test's timeout.
     const result = await run(fixture('sleepy-client'), scenario);
-    expect(performance.now() - started).toBeLessThan(1000);
     // Each unit took 10 s of the client's time: more than reportedWithin allows.
     expect(result.verdict).toBe('fail');
     expect(result.expectations[0]?.explanation).toMatch(/longer than 9 s/);
@@ -134,12 +129,13 @@ describe('moduleDriver: fake time inside a unit of work', () => {
     const result = await runScenario(validateScenario(scenario, 'sleeps-an-hour'), {
       driver: { ...driver, start: async (env, hooks) => spy(await driver.start(env, hooks), units) },
     });
-    expect(performance.now() - started).toBeLessThan(1000);
+    const real = performance.now() - started;
     expect(result.verdict).toBe('pass');
     expect(units).toEqual([expect.objectContaining({ ok: false, error: 'no report within 30 s' })]);
     const elapsed = (units[0] as { elapsedMs: number }).elapsedMs;
     expect(elapsed).toBeGreaterThanOrEqual(30_000);
-    expect(elapsed).toBeLessThan(31_000);
+    // Failed at the timeout, not later: past it the shared clock only flowed with real time (one tick at most ahead).
+    expect(elapsed).toBeLessThanOrEqual(30_000 + real + 10);
   });
 
   it('fails a unit whose work() never resolves with the timeout, and the run goes on', async () => {
@@ -159,7 +155,6 @@ describe('moduleDriver: fake time inside a unit of work', () => {
       expect.objectContaining({ id: 1, ok: false, error: 'no report within 0.2 s' }),
       expect.objectContaining({ id: 2, ok: false, error: 'no report within 0.2 s' }),
     ]);
-    expect(result.durationMs).toBeLessThan(2000);
   });
 
   it('logs a timer callback that throws instead of failing the run', async () => {

@@ -40,11 +40,10 @@ const twoHours = (): ScenarioInput => {
 };
 
 async function runTwoHours(command: string, rate: number) {
-  const started = performance.now();
   const result = await runScenarios({ driver: faketimeCommandDriver({ command, rate, cwd: root }), scenarios: [twoHours()] });
   const only = result.scenarios[0];
   if (!only) throw new Error('no scenario result');
-  return { result: only, wallMs: performance.now() - started, details: JSON.stringify({ error: only.error, expectations: only.expectations, log: only.clientLog }, null, 1) };
+  return { result: only, details: JSON.stringify({ error: only.error, expectations: only.expectations, log: only.clientLog }, null, 1) };
 }
 
 const tokenRequests = (journal: string[]) => journal.filter((line) => / token POST /.test(line) && /-> 200/.test(line));
@@ -101,11 +100,11 @@ describe.skipIf(!haveFaketime)('faketimeCommandDriver (libfaketime installed)', 
   }
 
   it('lives two virtual hours of one-hour tokens in a few real seconds: the reference Node client refreshes and never presents an expired token', async () => {
-    const { result, wallMs, details } = await runTwoHours('node examples/clients/well-behaved.ts', 60);
+    const { result, details } = await runTwoHours('node examples/clients/well-behaved.ts', 60);
     expect(result.verdict, details).toBe('pass');
     expect(tokenRequests(result.journal).length).toBeGreaterThanOrEqual(2);
+    // Two virtual hours inside the test's real timeout: the clock ran at the rate.
     expect(lastOffsetSeconds(result.journal)).toBeGreaterThan(7200);
-    expect(wallMs).toBeLessThan(10_000);
   });
 
   it("keeps the client's clock on the server's: every reading falls inside the harness's window, before and after an advance", async () => {
@@ -134,23 +133,22 @@ describe.skipIf(!haveFaketime)('faketimeCommandDriver (libfaketime installed)', 
     const slept = await reading('/sleep/60000');
     const real = performance.now() - started;
     expect(real).toBeGreaterThan(500);
-    expect(real).toBeLessThan(5000);
+    // Far less than the 60 real seconds the sleep would take at rate 1, with room for a loaded machine.
+    expect(real).toBeLessThan(30_000);
     expect(slept.elapsedMs).toBeGreaterThanOrEqual(60_000);
   });
 
   it('flows at real speed until the first report (warm-up), then at the rate', async () => {
     const { driver } = await startProbe(60);
-    const first = performance.now();
     const v0 = driver.time.now();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(driver.time.now() - v0).toBeLessThan(1000); // rate 1 before any report
+    expect(driver.time.now() - v0).toBeLessThan(3000); // rate 1 before any report (rate 60 would be 6 s)
     expect(driver.faketime.rate).toBe(1);
     await reading();
     expect(driver.faketime.rate).toBe(60);
     const v1 = driver.time.now();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(driver.time.now() - v1).toBeGreaterThan(3000);
-    expect(performance.now() - first).toBeLessThan(10_000);
   });
 
   it('takes FAKETIME and friends out of the inherited environment, so they cannot override the shared clock', async () => {
@@ -190,19 +188,17 @@ describe.skipIf(!haveFaketime)('faketimeCommandDriver (libfaketime installed)', 
   });
 
   it.skipIf(!havePython)('works for a Python client (urllib, time.time): two virtual hours, refreshed tokens', async () => {
-    const { result, wallMs, details } = await runTwoHours(`python3 ${clients}token_client.py`, 60);
+    const { result, details } = await runTwoHours(`python3 ${clients}token_client.py`, 60);
     expect(result.verdict, details).toBe('pass');
     expect(tokenRequests(result.journal).length).toBeGreaterThanOrEqual(2);
-    expect(wallMs).toBeLessThan(15_000);
   });
 
   it.skipIf(!haveJava)(
     'works for a Java client (java.net.http, Instant.now; JVM under LD_PRELOAD): two virtual hours, refreshed tokens',
     async () => {
-      const { result, wallMs, details } = await runTwoHours(`java ${clients}TokenClient.java`, 60);
+      const { result, details } = await runTwoHours(`java ${clients}TokenClient.java`, 60);
       expect(result.verdict, details).toBe('pass');
       expect(tokenRequests(result.journal).length).toBeGreaterThanOrEqual(2);
-      expect(wallMs).toBeLessThan(30_000);
     },
     60_000,
   );

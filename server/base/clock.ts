@@ -1,3 +1,5 @@
+import { Listeners } from './listeners.ts';
+
 /**
  * The server's virtual clock: real time plus an offset, or frozen at an instant.
  *
@@ -32,7 +34,10 @@ export interface Clock {
   resume(): ClockState;
   /** The current virtual time, offset and frozen flag, as the control API reports them. */
   state(): ClockState;
-  /** Called after every change, with the new state. Returns an unsubscribe function. */
+  /**
+   * Called after every change, with the new state; a listener that throws changes nothing for
+   * the caller or the other listeners. Returns an unsubscribe function.
+   */
   onChange(listener: (state: ClockState) => void): () => void;
 }
 
@@ -61,7 +66,7 @@ export function createClock(options: ClockOptions = {}): Clock {
   let offsetMs = options.start === undefined ? 0 : options.start * 1000 - startReal;
   // While frozen, virtual time is this instant; offset is recomputed on resume so time continues from it.
   let frozenAtMs: number | undefined = options.frozen ? startReal + offsetMs : undefined;
-  const listeners = new Set<(state: ClockState) => void>();
+  const listeners = new Listeners<[ClockState]>();
 
   const nowMs = (): number => frozenAtMs ?? realNow() + offsetMs;
 
@@ -73,7 +78,7 @@ export function createClock(options: ClockOptions = {}): Clock {
 
   const changed = (): ClockState => {
     const current = state();
-    for (const listener of listeners) listener(current);
+    listeners.notify(current);
     return current;
   };
 
@@ -107,10 +112,7 @@ export function createClock(options: ClockOptions = {}): Clock {
       return changed();
     },
     state,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => listeners.add(listener),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Listeners } from '../listeners.ts';
+import { Listeners } from '../base/listeners.ts';
 
 /** revoked: withdrawn by the server; expired: made to expire early (a fault). */
 export type RevocationReason = 'revoked' | 'expired';

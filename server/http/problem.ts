@@ -1,4 +1,4 @@
-import type { HttpContext } from '../http/types.ts';
+import type { HttpContext } from './types.ts';
 
 /** A control API refusal, answered as RFC 9457 application/problem+json. */
 export class Problem extends Error {

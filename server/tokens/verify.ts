@@ -1,5 +1,6 @@
-import { errors as joseErrors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import type { ServerContext } from '../context.ts';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
+import type { VerificationContext } from './verification-context.ts';
+import { readUnverified } from './decode.ts';
 
 export interface VerifiedToken {
   ok: true;
@@ -27,7 +28,7 @@ export interface VerifyOptions {
  * signature with the server's own current keys, pinned algorithm, iss, aud, exp/nbf against the
  * virtual clock with the configured leeway, required claims, and revocation.
  */
-export async function verifyAccessToken(token: string, server: ServerContext, options: VerifyOptions = {}): Promise<VerifiedToken | RejectedToken> {
+export async function verifyAccessToken(token: string, server: VerificationContext, options: VerifyOptions = {}): Promise<VerifiedToken | RejectedToken> {
   const { keys, config, clock, urls } = server;
   const now = clock.nowSeconds() + (options.skew ?? 0);
   const audience = options.audience ?? config.resources.map((r) => r.audience);
@@ -81,14 +82,42 @@ function describe(error: unknown, now: number): string {
   return 'The access token could not be validated.';
 }
 
-/** Claims of a JWT without verifying it, for the journal; undefined when unreadable. */
-export function readUnverified(token: string): Record<string, unknown> | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
+/** RFC 7523 / RFC 8725: asymmetric algorithms only; never `none`, never HMAC with a public key. */
+const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export interface AssertionOptions {
+  /** The client id: iss and sub must both be it (RFC 7523 §3). */
+  clientId: string;
+  /** Values the assertion's `aud` may hold (the token endpoint URL or the issuer). */
+  audience: string[];
+  /** The server's virtual time in epoch seconds, skew included, that exp/nbf are judged against. */
+  now: number;
+}
+
+export type AssertionResult = { ok: true; claims: JWTPayload } | { ok: false; /** What is wrong, for the journal's reason. */ problem: string };
+
+/** Verifies a private_key_jwt client assertion (RFC 7523 §3) with the client's registered keys. */
+export async function verifyClientAssertion(assertion: string, keys: JWTVerifyGetKey, options: AssertionOptions): Promise<AssertionResult> {
   try {
-    const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+    const { payload } = await jwtVerify(assertion, keys, {
+      algorithms: ASSERTION_ALGORITHMS,
+      issuer: options.clientId,
+      subject: options.clientId,
+      audience: options.audience,
+      requiredClaims: ['exp'],
+      currentDate: new Date(options.now * 1000),
+    });
+    return { ok: true, claims: payload };
+  } catch (error) {
+    return { ok: false, problem: assertionProblem(error) };
   }
+}
+
+function assertionProblem(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'it has expired (exp is in the past of the server clock)';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} is invalid (${error.reason})`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify with the registered keys';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'its algorithm is not allowed (asymmetric algorithms only)';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no registered key matches its kid/alg';
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,20 @@
+import type { Clock } from '../base/clock.ts';
+import type { ClientRegistry } from '../authorization/client-registry.ts';
+import type { RefreshTokenStore } from '../authorization/refresh-tokens.ts';
+import type { ResolvedConfig } from '../config/types.ts';
+import type { FaultLayer } from '../faults/fault-layer.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { KeyRing } from '../keys/key-ring.ts';
+import type { Revocations } from '../tokens/revocations.ts';
+
+/** What the control API steers and reads: clock, journal, clients, keys, faults and revocations. */
+export interface ControlContext {
+  config: ResolvedConfig;
+  clock: Clock;
+  journal: Journal;
+  keys: KeyRing;
+  clients: ClientRegistry;
+  revocations: Revocations;
+  refreshTokens: RefreshTokenStore;
+  faults: FaultLayer;
+}

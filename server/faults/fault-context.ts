@@ -1,0 +1,10 @@
+import type { AuthorizationContext } from '../authorization/authorization-context.ts';
+import type { FaultLayer } from './fault-layer.ts';
+
+/**
+ * What carrying out a fault plan reads: the rules and their state, the clock, and what it needs
+ * to answer in an endpoint's shape (profile, URLs, realm) or to revoke a presented token early.
+ */
+export interface FaultContext extends Pick<AuthorizationContext, 'config' | 'profile' | 'clock' | 'revocations' | 'urls'> {
+  faults: FaultLayer;
+}

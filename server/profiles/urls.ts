@@ -1,0 +1,31 @@
+import type { ProfilePaths } from './profile.ts';
+
+/** Where the control API (and its dashboard) is mounted, below the base URL. */
+export const CONTROL_PREFIX = '/_understudy';
+
+/** Absolute URLs of the running server. */
+export interface ServerUrls {
+  baseUrl: string;
+  issuer: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  introspectUrl: string;
+  revokeUrl: string;
+  discoveryUrl: string;
+  controlUrl: string;
+}
+
+/** The server's URLs: the base URL and the profile's paths (discovery: its first document); the issuer defaults to the base URL. */
+export function buildUrls(baseUrl: string, profile: { paths: ProfilePaths }, issuer: string | undefined): ServerUrls {
+  const { paths } = profile;
+  return {
+    baseUrl,
+    issuer: issuer ?? baseUrl,
+    tokenUrl: `${baseUrl}${paths.token}`,
+    jwksUrl: `${baseUrl}${paths.jwks}`,
+    introspectUrl: `${baseUrl}${paths.introspect}`,
+    revokeUrl: `${baseUrl}${paths.revoke}`,
+    discoveryUrl: `${baseUrl}${paths.discovery[0]}`,
+    controlUrl: `${baseUrl}${CONTROL_PREFIX}`,
+  };
+}

@@ -1,0 +1,13 @@
+export { signJwt } from './sign.ts';
+export {
+  verifyAccessToken,
+  verifyClientAssertion,
+  type VerifiedToken,
+  type RejectedToken,
+  type VerifyOptions,
+  type AssertionOptions,
+  type AssertionResult,
+} from './verify.ts';
+export type { VerificationContext } from './verification-context.ts';
+export { readUnverified } from './decode.ts';
+export { jwkThumbprint } from './thumbprint.ts';
