@@ -29,10 +29,16 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** Per scheme, compiled once: the header names it; the header is it, spaces, credentials and the rest. */
+const SCHEMES = {
+  Basic: { named: /^Basic\b/i, parts: /^Basic +(\S+)([\s\S]*)$/i },
+  Bearer: { named: /^Bearer\b/i, parts: /^Bearer +(\S+)([\s\S]*)$/i },
+} as const;
+
 function readScheme(header: string | undefined, scheme: 'Basic' | 'Bearer', alphabet: RegExp): SchemeCredentials {
   const value = header ?? '';
-  const named = new RegExp(`^${scheme}\\b`, 'i').test(value);
-  const match = new RegExp(`^${scheme} +(\\S+)([\\s\\S]*)$`, 'i').exec(value);
+  const named = SCHEMES[scheme].named.test(value);
+  const match = SCHEMES[scheme].parts.exec(value);
   if (!match) return { named };
   const credentials = match[1] as string;
   const rest = match[2] as string;
