@@ -15,11 +15,21 @@ export async function authenticateRequest(ctx: HttpContext, server: Authorizatio
       registry: server.clients,
       clock: server.clock,
       replay: server.replay,
-      audiences: [...new Set([urls.tokenUrl, urls.issuer, urls.baseUrl, `${urls.baseUrl}${ctx.path}`])],
+      audiences: assertionAudiences(urls, ctx.path),
       skew: ctx.state.verifySkew,
     },
   );
   ctx.state.entry.clientId = authenticated.client.id;
   assertActive(authenticated);
   return authenticated;
+}
+
+/**
+ * What an assertion's `aud` may hold (RFC 7523 §3 item 3): the endpoint's URL, the token URL, the
+ * issuer (IDCS documents "https://identity.oraclecloud.com", with or without the trailing slash)
+ * or the base URL.
+ */
+export function assertionAudiences(urls: AuthorizationContext['urls'], path: string): string[] {
+  const issuer = urls.issuer.endsWith('/') ? [urls.issuer, urls.issuer.slice(0, -1)] : [urls.issuer, `${urls.issuer}/`];
+  return [...new Set([urls.tokenUrl, ...issuer, urls.baseUrl, `${urls.baseUrl}${path}`])];
 }

@@ -5,7 +5,7 @@ import { formDecode, parseBasic } from '../http/authorization-header.ts';
 import { readUnverified, verifyClientAssertion } from '../tokens/index.ts';
 import { digest, type ClientRegistry, type RegisteredClient } from './client-registry.ts';
 import { OAuthError } from '../profiles/oauth-error.ts';
-import type { ReplayCache } from './replay-cache.ts';
+import { replayKey, type ReplayCache } from './replay-cache.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -155,8 +155,11 @@ async function verifyAssertion(assertion: string, input: ClientCredentialsInput,
   }
   const payload = verified.claims;
   // RFC 7523 §3 item 7: a jti may only be used once while the assertion is valid.
-  if (typeof payload.jti === 'string') {
-    if (!context.replay.add(`${client.id}:${payload.jti}`, payload.exp ?? now, now)) {
+  if (payload.jti !== undefined && typeof payload.jti !== 'string') {
+    throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client_assertion of ${client.id} rejected: jti is not a string` });
+  }
+  if (payload.jti !== undefined) {
+    if (!context.replay.add(replayKey('client assertion', client.id, payload.jti), payload.exp ?? now, now)) {
       throw new OAuthError('invalid_client', 'client authentication failed', { reason: `client_assertion jti ${payload.jti} of ${client.id} was already used` });
     }
   }

@@ -31,3 +31,11 @@ export class ReplayCache {
     }
   }
 }
+
+/**
+ * The replay cache's key of an assertion's jti: structured, so that no client id or jti, whatever
+ * its characters, makes the key of another kind of assertion or another client.
+ */
+export function replayKey(kind: 'client assertion' | 'user assertion', clientId: string, jti: string): string {
+  return JSON.stringify([kind, clientId, jti]);
+}

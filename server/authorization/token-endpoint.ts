@@ -1,21 +1,13 @@
 import type { AuthorizationContext, AuthorizationHttpContext } from './authorization-context.ts';
-import { authenticateRequest } from './authenticate-request.ts';
+import { assertionAudiences, authenticateRequest } from './authenticate-request.ts';
 import type { AuthenticatedClient } from './client-authentication.ts';
 import { readFormRequest } from './form-request.ts';
 import { issueAccessToken } from './issue-access-token.ts';
 import { OAuthError } from '../profiles/oauth-error.ts';
 import { sendJson, withOAuthErrors } from './respond.ts';
 import type { AnsweredToken, TokenDraft, TokenHooks, TokenRequestFacts } from './token-hooks.ts';
-import { clientCredentialsGrant } from './grants/client-credentials-grant.ts';
 import type { GrantDecision, GrantHandler } from './grants/grant.ts';
-import { passwordGrant } from './grants/password-grant.ts';
-import { refreshTokenGrant } from './grants/refresh-token-grant.ts';
-
-const GRANTS = new Map<string, GrantHandler>([
-  ['client_credentials', clientCredentialsGrant],
-  ['password', passwordGrant],
-  ['refresh_token', refreshTokenGrant],
-]);
+import { GRANTS } from './grants/registry.ts';
 
 /**
  * POST token endpoint: a pipeline of named steps, each of which may end the request with an
@@ -29,7 +21,7 @@ export function tokenEndpoint(server: AuthorizationContext) {
       const grant = requireGrantType(params);
       const authenticated = await authenticateRequest(ctx, server, params);
       requireGrantAllowed(authenticated, params.get('grant_type') as string);
-      const decision = grant({ server, client: authenticated.client, params });
+      const decision = await grant({ server, client: authenticated.client, params, audiences: assertionAudiences(server.urls, ctx.path), skew: ctx.state.verifySkew });
       await respondWithTokens(ctx, server, authenticated, decision);
     });
 }

@@ -37,7 +37,7 @@ export const clientSchema = z
     name: z.string().min(1).describe('client_name claim. Default: the id.').optional(),
     active: z.boolean().describe('false = the OAuth client app is deactivated (IDCS "inactive"). Default: true.').optional(),
     grants: z
-      .array(z.enum(['client_credentials', 'password', 'authorization_code', 'refresh_token']))
+      .array(z.enum(['client_credentials', 'password', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']))
       .min(1)
       .describe('Grant types the client may use. Default: ["client_credentials"].')
       .optional(),

@@ -3,7 +3,7 @@
 /** Which authorization server to imitate: Oracle IDCS / OCI IAM (`idcs`) or a plain RFC 9068 JWT access-token server (`rfc9068`). */
 export type ProfileName = 'idcs' | 'rfc9068';
 export type SigningAlgorithm = 'RS256' | 'ES256';
-export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token';
+export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 /** One scope of one resource that a client may ask for. */

@@ -122,6 +122,7 @@ function grantTypeCode(grantType: string): string {
       return 'ro';
     case 'refresh_token':
       return 'rt';
+    // IDCS's code for other grants (the JWT user assertion) is in no capture: the grant type as sent.
     default:
       return grantType;
   }

@@ -1,7 +1,7 @@
 export { signJwt } from './sign.ts';
 export {
   verifyAccessToken,
-  verifyClientAssertion,
+  verifyClientAssertion, verifyUserAssertion,
   type VerifiedToken,
   type RejectedToken,
   type VerifyOptions,

@@ -97,14 +97,32 @@ export interface AssertionOptions {
 export type AssertionResult = { ok: true; claims: JWTPayload } | { ok: false; /** What is wrong, for the journal's reason. */ problem: string };
 
 /** Verifies a private_key_jwt client assertion (RFC 7523 §3) with the client's registered keys. */
-export async function verifyClientAssertion(assertion: string, keys: JWTVerifyGetKey, options: AssertionOptions): Promise<AssertionResult> {
+export function verifyClientAssertion(assertion: string, keys: JWTVerifyGetKey, options: AssertionOptions): Promise<AssertionResult> {
+  return verifyAssertion(assertion, keys, options, { subject: options.clientId, requiredClaims: ['exp'] });
+}
+
+/**
+ * Verifies a JWT user assertion (RFC 7523 §2.1, §3) with the client's registered keys: iss is the
+ * client, sub is whoever the client speaks for (the caller checks it names a user), exp and iat
+ * are required as IDCS documents them for user assertions, nbf is honoured when present.
+ */
+export function verifyUserAssertion(assertion: string, keys: JWTVerifyGetKey, options: AssertionOptions): Promise<AssertionResult> {
+  return verifyAssertion(assertion, keys, options, { requiredClaims: ['exp', 'iat', 'sub'] });
+}
+
+async function verifyAssertion(
+  assertion: string,
+  keys: JWTVerifyGetKey,
+  options: AssertionOptions,
+  checks: { subject?: string; requiredClaims: string[] },
+): Promise<AssertionResult> {
   try {
     const { payload } = await jwtVerify(assertion, keys, {
       algorithms: ASSERTION_ALGORITHMS,
       issuer: options.clientId,
-      subject: options.clientId,
+      subject: checks.subject,
       audience: options.audience,
-      requiredClaims: ['exp'],
+      requiredClaims: checks.requiredClaims,
       currentDate: new Date(options.now * 1000),
     });
     return { ok: true, claims: payload };

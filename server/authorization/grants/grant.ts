@@ -28,7 +28,11 @@ export interface GrantRequest {
   server: AuthorizationContext;
   client: RegisteredClient;
   params: Map<string, string>;
+  /** What an assertion presented with the grant may name as its `aud`. */
+  audiences: string[];
+  /** Seconds the server's clock runs ahead when judging assertions (clock_skew faults). */
+  skew?: number;
 }
 
 /** A grant type's own checks; throws OAuthError to refuse. */
-export type GrantHandler = (request: GrantRequest) => GrantDecision;
+export type GrantHandler = (request: GrantRequest) => GrantDecision | Promise<GrantDecision>;
