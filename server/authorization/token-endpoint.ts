@@ -21,7 +21,7 @@ export function tokenEndpoint(server: AuthorizationContext) {
       const grant = requireGrantType(params);
       const authenticated = await authenticateRequest(ctx, server, params);
       requireGrantAllowed(authenticated, params.get('grant_type') as string);
-      const decision = await grant({ server, client: authenticated.client, params, audiences: assertionAudiences(server.urls, ctx.path), skew: ctx.state.verifySkew });
+      const decision = await grant({ server, client: authenticated.client, params, audiences: () => assertionAudiences(server.urls, ctx.path), skew: ctx.state.verifySkew });
       await respondWithTokens(ctx, server, authenticated, decision);
     });
 }

@@ -28,8 +28,8 @@ export interface GrantRequest {
   server: AuthorizationContext;
   client: RegisteredClient;
   params: Map<string, string>;
-  /** What an assertion presented with the grant may name as its `aud`. */
-  audiences: string[];
+  /** What an assertion presented with the grant may name as its `aud` (worked out when asked: most grants never ask). */
+  audiences: () => string[];
   /** Seconds the server's clock runs ahead when judging assertions (clock_skew faults). */
   skew?: number;
 }

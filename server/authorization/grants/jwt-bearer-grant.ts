@@ -21,7 +21,7 @@ export async function jwtBearerGrant({ server, client, params, audiences, skew =
   if (!readUnverified(assertion)) throw refuse('it is not a JWT');
 
   const now = server.clock.nowSeconds() + skew;
-  const verified = await verifyUserAssertion(assertion, client.assertionKeys, { clientId: client.id, audience: audiences, now });
+  const verified = await verifyUserAssertion(assertion, client.assertionKeys, { clientId: client.id, audience: audiences(), now });
   if (!verified.ok) throw refuse(verified.problem);
   const { sub, jti, exp } = verified.claims;
   const user = server.config.users.find((u) => u.username === sub);
