@@ -1,6 +1,5 @@
 import { open, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Driver } from '../drivers/driver.ts';
 import { HarnessError } from '../errors.ts';
