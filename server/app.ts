@@ -1,5 +1,9 @@
 import Koa, { type Next } from 'koa';
 import { discoveryEndpoint } from './authorization/discovery-endpoint.ts';
+import { authorizeEndpoint } from './authorization/interaction/authorize-endpoint.ts';
+import { consentEndpoint, loginEndpoint } from './authorization/interaction/interaction-endpoints.ts';
+import { logoutEndpoint } from './authorization/oidc/logout-endpoint.ts';
+import { userinfoEndpoint } from './authorization/oidc/userinfo-endpoint.ts';
 import { introspectionEndpoint } from './authorization/introspection-endpoint.ts';
 import { jwksEndpoint } from './authorization/jwks-endpoint.ts';
 import { revocationEndpoint } from './authorization/revocation-endpoint.ts';
@@ -28,6 +32,11 @@ export function createApp(server: ServerContext): Koa<ServerState> {
     [paths.introspect, { endpoint: 'introspect', handle: introspectionEndpoint(server) }],
     [paths.revoke, { endpoint: 'revoke', handle: revocationEndpoint(server) }],
     [paths.jwks, { endpoint: 'jwks', handle: jwksEndpoint(server) }],
+    [paths.authorize, { endpoint: 'authorize', handle: authorizeEndpoint(server) }],
+    [paths.login, { endpoint: 'login', handle: loginEndpoint(server) }],
+    [paths.consent, { endpoint: 'consent', handle: consentEndpoint(server) }],
+    [paths.userinfo, { endpoint: 'userinfo', handle: userinfoEndpoint(server) }],
+    [paths.logout, { endpoint: 'logout', handle: logoutEndpoint(server) }],
   ]);
   const discovery = discoveryEndpoint(server);
   for (const path of paths.discovery) authorization.set(path, { endpoint: 'discovery', handle: discovery });

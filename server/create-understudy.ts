@@ -2,6 +2,10 @@ import type { RequestListener } from 'node:http';
 import { createApp } from './app.ts';
 import { ClientRegistry } from './authorization/client-registry.ts';
 import { ReplayCache } from './authorization/replay-cache.ts';
+import { AuthorizationCodeStore } from './authorization/authorization-codes.ts';
+import { ConsentStore } from './authorization/interaction/consents.ts';
+import { InteractionStore } from './authorization/interaction/interactions.ts';
+import { SessionStore } from './authorization/interaction/sessions.ts';
 import { Revocations } from './tokens/revocations.ts';
 import { RefreshTokenStore } from './authorization/refresh-tokens.ts';
 import { revokeTokens, type RevokeTarget } from './authorization/revoke-tokens.ts';
@@ -134,6 +138,10 @@ export async function createUnderstudy(options: CreateUnderstudyOptions = {}): P
     revocations: new Revocations(),
     refreshTokens: new RefreshTokenStore(),
     replay: new ReplayCache(),
+    sessions: new SessionStore(),
+    interactions: new InteractionStore(),
+    consents: new ConsentStore(),
+    codes: new AuthorizationCodeStore(),
     faults: createFaultLayer(clock, config.algorithm),
     urls: buildUrls(options.baseUrl ?? DEFAULT_BASE_URL, profile, config.issuer),
   };

@@ -35,7 +35,7 @@ export interface AuthenticatedClient {
 
 /**
  * RFC 6749 §2.3 / RFC 7523 §3 client authentication: client_secret_basic, client_secret_post or
- * private_key_jwt, exactly one of them. Mirrors oidc-provider's checks (one mechanism, client_id
+ * private_key_jwt, exactly one of them; or none, client_id alone, for a public client. Mirrors oidc-provider's checks (one mechanism, client_id
  * consistency, assertion type, replay) with secrets compared in constant time.
  * @throws OAuthError invalid_request for a malformed attempt, invalid_client for a failed one.
  */
@@ -74,6 +74,12 @@ export async function authenticateClient(input: ClientCredentialsInput, context:
   }
 
   const clientId = params.get('client_id');
+  // RFC 6749 §2.1 / §3.2.1: a public client identifies itself with client_id alone.
+  const publicClient = clientId === undefined ? undefined : context.registry.get(clientId);
+  if (publicClient?.authMethod === 'none') {
+    input.claimedClientId?.(publicClient.id);
+    return { client: publicClient, method: 'none' };
+  }
   throw new OAuthError('invalid_client', 'no client authentication was provided: send HTTP Basic credentials, client_secret, or a client_assertion', {
     reason: clientId ? `client ${clientId} sent no credentials` : 'no client authentication in the request',
   });

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { SignInFacts } from './sign-in.ts';
 
 export interface RefreshTokenRecord {
   clientId: string;
@@ -14,6 +15,8 @@ export interface RefreshTokenRecord {
    * share one, and so do the access tokens issued with them (RFC 7009 §2.1 revokes them together).
    */
   grantId: string;
+  /** The sign-in of the grant (authorization code grants): a refresh answers an ID token from it. */
+  identity?: SignInFacts;
   /** Virtual time it was used, once it has been. */
   consumedAt?: number;
   /** Virtual time it (or its grant) was revoked. */

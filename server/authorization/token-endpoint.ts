@@ -8,6 +8,7 @@ import { sendJson, withOAuthErrors } from './respond.ts';
 import type { AnsweredToken, TokenDraft, TokenHooks, TokenRequestFacts } from './token-hooks.ts';
 import type { GrantDecision, GrantHandler } from './grants/grant.ts';
 import { GRANTS } from './grants/registry.ts';
+import { signIdToken } from './oidc/id-token.ts';
 
 /**
  * POST token endpoint: a pipeline of named steps, each of which may end the request with an
@@ -73,6 +74,16 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
   const scope = token.body.scope ?? (decision.defaultScope && server.profile.announcesDefaultScope ? token.scopes.join(' ') : undefined);
   if (scope !== undefined) body.scope = scope;
   for (const hook of hooks) if (hook.afterSign) body = hook.afterSign(token, body, token.exp - now);
+  if (decision.subjectType === 'user') entry.user = decision.subject;
+  if (decision.step) entry.interaction = decision.step;
+  decision.onIssued?.({ jti: token.jti, exp: token.exp });
+  if (decision.idToken) {
+    // OpenID Connect Core §3.1.3.3: id_token beside the access token (IDCS: before refresh_token).
+    body.id_token = await signIdToken(server, client, decision.idToken, token.body.access_token as string, now, (draft) => {
+      for (const hook of hooks) hook.idToken?.(draft, request);
+    });
+    entry.reason += ' with an ID token';
+  }
   if (decision.refreshToken) {
     body.refresh_token = issueRefreshToken(server, client.id, decision, decision.refreshToken, token, now);
     entry.reason += ' with a refresh token';
@@ -145,7 +156,7 @@ function issueRefreshToken(
   accessToken: AnsweredToken,
   now: number,
 ): string {
-  const grantId = refresh.grantId ?? server.refreshTokens.newGrant();
+  const grantId = refresh.grantId ?? decision.grantId ?? server.refreshTokens.newGrant();
   const value = server.refreshTokens.issue(
     {
       clientId,
@@ -156,6 +167,7 @@ function issueRefreshToken(
       accessTokenTtl: decision.ttl,
       exp: now + server.config.refreshTokenTtl,
       grantId,
+      identity: refresh.identity,
     },
     now,
   );

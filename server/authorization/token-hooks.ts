@@ -1,4 +1,6 @@
 import type { SigningKey } from '../keys/key-ring.ts';
+import type { OAuthError } from '../profiles/oauth-error.ts';
+import type { AuthorizationRequest } from './interaction/authorization-request.ts';
 
 /** The access token about to be signed, as hooks may change it. */
 export interface TokenDraft {
@@ -11,6 +13,13 @@ export interface TokenDraft {
   key?: SigningKey;
   /** Say the granted scope in the answer (RFC 6749 §5.1: required when it differs from the request's). */
   announceScope: boolean;
+}
+
+/** What an ID token is about to say, as hooks (id_token faults) may change it before it is signed. */
+export interface IdTokenDraft {
+  claims: Record<string, unknown>;
+  /** Send it with a signature that does not verify. */
+  breakSignature: boolean;
 }
 
 /** What was asked for, as the token endpoint decided it: what a cached token must match. */
@@ -47,4 +56,18 @@ export interface TokenHooks {
   beforeSign?(draft: TokenDraft, request: TokenRequestFacts): void;
   /** After signing (or reusing): the token as answered, and the body about to be sent; returns the body to send. */
   afterSign?(token: AnsweredToken, body: Record<string, unknown>, lifetime: number): Record<string, unknown>;
+  /** Before an ID token is signed: change its claims, or have its signature broken. */
+  idToken?(draft: IdTokenDraft, request: TokenRequestFacts): void;
+}
+
+/** A step of the browser flow where a hook may end the authorization. */
+export type AuthorizationStep = 'login' | 'consent' | 'code';
+
+/**
+ * The authorization endpoint's extension point (and its login and consent pages'): before the
+ * flow shows the login or consent page, or issues the code, a hook may answer an OAuth error at
+ * the client's redirect URI instead (RFC 6749 §4.1.2.1): the user refused, the session is gone.
+ */
+export interface AuthorizationHooks {
+  refuse?(request: AuthorizationRequest, step: AuthorizationStep): OAuthError | undefined;
 }

@@ -13,6 +13,10 @@ export const DEFAULTS = {
   /** IDCS's default access token expiry for an OAuth client app. */
   accessTokenTtl: 3600,
   refreshTokenTtl: 604_800,
+  /** RFC 6749 §4.1.2 recommends at most 10 minutes; IDCS's own value is undocumented (docs/research/idcs-wire.md §8). */
+  authorizationCodeTtl: 300,
+  /** IDCS's default session duration: 480 minutes. */
+  sessionTtl: 28_800,
   /** RFC 6749 leaves skew to the resource server; a strict 0 makes expiry bugs visible. */
   leeway: 0,
   jwksPublic: true,
@@ -26,6 +30,10 @@ export const DEFAULTS = {
 
 export const DEMO_AUDIENCE = 'https://api.understudy.test:443';
 export const DEMO_SCOPE = 'urn:opc:resource:consumer::all';
+export const DEMO_USER = 'demo.user';
+/** Where the embedded web app's codes go: nothing listens there, the browser shows the code in the address bar. */
+export const DEMO_REDIRECT_URI = 'http://127.0.0.1:9400/_understudy/callback';
+export const DEMO_POST_LOGOUT_URI = 'http://127.0.0.1:9400/_understudy/signed-out';
 
 /**
  * The embedded configuration: what `understudy serve` runs with no arguments. One tenant, one
@@ -45,7 +53,16 @@ export const EMBEDDED_CONFIG: UnderstudyConfig = {
       // No explicit scopes: every scope of every resource, so a config that brings its own
       // resources but no clients still has a usable demo client.
     },
+    {
+      id: 'demo-web-app',
+      secret: 'demo-web-secret',
+      name: 'Demo Web App',
+      grants: ['authorization_code', 'refresh_token'],
+      redirectUris: [DEMO_REDIRECT_URI],
+      postLogoutRedirectUris: [DEMO_POST_LOGOUT_URI],
+    },
   ],
+  users: [{ username: DEMO_USER, password: 'demo-password', displayName: 'Demo User', email: 'demo.user@example.test', groups: ['Integration Users'] }],
   api: {
     realm: DEFAULTS.realm,
     routes: [

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DEFAULTS, EMBEDDED_CONFIG } from './defaults.ts';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.ts';
 import { configSchema, type ParsedConfig, type UnderstudyConfig } from './schema.ts';
-import type { ResolvedClient, ResolvedConfig, ResolvedResource, ResolvedRoute, ScopeGrant } from './types.ts';
+import type { PkceMethod, ResolvedClient, ResolvedConfig, ResolvedResource, ResolvedRoute, ResolvedUser, ScopeGrant } from './types.ts';
 
 export interface ResolveOptions {
   /** Where the config came from, for error messages. Default: "configuration". */
@@ -38,6 +38,7 @@ export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOpt
   const resources = resolveResources(merged.resources ?? [], accessTokenTtl, issues);
   const clients = resolveClients(merged.clients ?? [], resources, issues);
   const routes = resolveRoutes(merged.api?.routes ?? [], resources, issues);
+  const users = resolveUsers(merged.users ?? [], issues);
 
   if (issues.length > 0) throw new ConfigError(source, issues);
 
@@ -48,13 +49,15 @@ export function resolveConfig(config: UnderstudyConfig = {}, options: ResolveOpt
     algorithm,
     accessTokenTtl,
     refreshTokenTtl: merged.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl,
+    authorizationCodeTtl: merged.authorizationCodeTtl ?? DEFAULTS.authorizationCodeTtl,
+    sessionTtl: merged.sessionTtl ?? DEFAULTS.sessionTtl,
     leeway: merged.leeway ?? DEFAULTS.leeway,
     jwksPublic: merged.jwks?.public ?? DEFAULTS.jwksPublic,
     keys: merged.keys ?? [],
     keyRotation: merged.keyRotation,
     resources,
     clients,
-    users: merged.users ?? [],
+    users,
     api: { realm: merged.api?.realm ?? DEFAULTS.realm, routes },
     journal: { capacity: merged.journal?.capacity ?? DEFAULTS.journalCapacity, file: merged.journal?.file },
     faults: merged.faults ?? [],
@@ -150,12 +153,29 @@ export function resolveClient(
   issues: ConfigIssue[],
   at: string,
 ): ResolvedClient {
-  const authMethod = client.authMethod ?? (client.jwks && !client.secret ? 'private_key_jwt' : 'client_secret_basic');
-  if (authMethod === 'private_key_jwt' && !client.jwks) {
-    issues.push({ path: at_(at, 'jwks'), message: 'a private_key_jwt client needs "jwks" with its public key(s)' });
+  const isPublic = client.public ?? false;
+  const authMethod = isPublic ? 'none' : (client.authMethod ?? (client.jwks && !client.secret ? 'private_key_jwt' : 'client_secret_basic'));
+  const grants = client.grants ?? ['client_credentials'];
+  if (isPublic) {
+    if (client.secret !== undefined) issues.push({ path: at_(at, 'secret'), message: 'a public client has no secret; remove "secret" or "public"' });
+    if (client.authMethod !== undefined) issues.push({ path: at_(at, 'authMethod'), message: 'a public client authenticates with client_id alone; remove "authMethod"' });
+    // RFC 6749 §4.4 and §4.3: these grants are for clients that can keep a credential.
+    const confidentialOnly = grants.filter((g) => g === 'client_credentials' || g === 'password' || g === 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+    if (confidentialOnly.length > 0) {
+      issues.push({ path: at_(at, 'grants'), message: `a public client cannot use ${confidentialOnly.join(', ')}; use authorization_code (and refresh_token)` });
+    }
+  } else {
+    if (authMethod === 'private_key_jwt' && !client.jwks) {
+      issues.push({ path: at_(at, 'jwks'), message: 'a private_key_jwt client needs "jwks" with its public key(s)' });
+    }
+    if (authMethod !== 'private_key_jwt' && !client.secret) {
+      issues.push({ path: at_(at, 'secret'), message: `a ${authMethod} client needs a "secret" (or give "jwks" and authMethod "private_key_jwt", or "public": true)` });
+    }
   }
-  if (authMethod !== 'private_key_jwt' && !client.secret) {
-    issues.push({ path: at_(at, 'secret'), message: `a ${authMethod} client needs a "secret" (or give "jwks" and authMethod "private_key_jwt")` });
+  const redirectUris = checkUris(client.redirectUris ?? [], at_(at, 'redirectUris'), issues);
+  const postLogoutRedirectUris = checkUris(client.postLogoutRedirectUris ?? [], at_(at, 'postLogoutRedirectUris'), issues);
+  if (grants.includes('authorization_code') && redirectUris.length === 0) {
+    issues.push({ path: at_(at, 'redirectUris'), message: 'an authorization_code client needs at least one redirect URI, e.g. ["http://127.0.0.1:8080/callback"]' });
   }
   let granted: ScopeGrant[];
   if (client.scopes === undefined) {
@@ -186,12 +206,45 @@ export function resolveClient(
     secret: client.secret,
     name: client.name ?? client.id,
     active: client.active ?? true,
-    grants: client.grants ?? ['client_credentials'],
+    grants,
     scopes: granted,
     authMethod,
     jwks: client.jwks as ResolvedClient['jwks'],
     accessTokenTtl: client.accessTokenTtl,
+    redirectUris,
+    postLogoutRedirectUris,
+    public: isPublic,
+    requireConsent: client.requireConsent ?? true,
+    pkce: { required: client.pkce?.required ?? isPublic, methods: [...new Set<PkceMethod>(client.pkce?.methods ?? ['S256'])] },
   };
+}
+
+/**
+ * Redirect URIs are absolute and have no fragment (RFC 6749 §3.1.2); they are compared as
+ * written, so they are kept as written.
+ */
+function checkUris(uris: string[], at: string, issues: ConfigIssue[]): string[] {
+  uris.forEach((uri, i) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(uri);
+    } catch {
+      issues.push({ path: `${at}[${i}]`, message: 'must be an absolute URL such as "http://127.0.0.1:8080/callback"', value: uri });
+      return;
+    }
+    if (uri.includes('#')) issues.push({ path: `${at}[${i}]`, message: 'a redirect URI cannot have a fragment (RFC 6749 §3.1.2)', value: uri });
+    else if (url.protocol === 'javascript:' || url.protocol === 'data:') issues.push({ path: `${at}[${i}]`, message: `a ${url.protocol} URL cannot be a redirect URI`, value: uri });
+  });
+  return [...new Set(uris)];
+}
+
+function resolveUsers(users: NonNullable<ParsedConfig['users']>, issues: ConfigIssue[]): ResolvedUser[] {
+  const seen = new Set<string>();
+  return users.map((user, index) => {
+    if (seen.has(user.username)) issues.push({ path: `users[${index}].username`, message: 'duplicate username', value: user.username });
+    seen.add(user.username);
+    return { username: user.username, password: user.password, displayName: user.displayName ?? user.username, email: user.email, groups: user.groups ?? [] };
+  });
 }
 
 function resolveRoutes(routes: NonNullable<NonNullable<ParsedConfig['api']>['routes']>, resources: ResolvedResource[], issues: ConfigIssue[]): ResolvedRoute[] {

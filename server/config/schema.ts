@@ -56,6 +56,40 @@ export const clientSchema = z
       .describe('Public keys for private_key_jwt client assertions (RFC 7523).')
       .optional(),
     accessTokenTtl: seconds('clients[].accessTokenTtl').describe('Lifetime of this client\'s tokens; overrides the resource\'s.').optional(),
+    redirectUris: z
+      .array(z.string().min(1))
+      .describe('Redirect URIs of an authorization_code client: absolute URLs, matched exactly (RFC 6749 §3.1.2). Required with the authorization_code grant.')
+      .optional(),
+    postLogoutRedirectUris: z
+      .array(z.string().min(1))
+      .describe('URLs /oauth2/v1/userlogout may send the browser back to (post_logout_redirect_uri), matched exactly. Default: none.')
+      .optional(),
+    public: z
+      .boolean()
+      .describe('true = a public client (a browser or mobile app) with no secret: it authenticates with client_id alone and must use PKCE. Default: false.')
+      .optional(),
+    requireConsent: z.boolean().describe('Ask the user to consent before the first code (IDCS "Require consent"). Default: true.').optional(),
+    pkce: z
+      .object({
+        required: z.boolean().describe('Refuse an authorization request without code_challenge. Default: true for a public client, false otherwise.').optional(),
+        methods: z
+          .array(z.enum(['S256', 'plain']))
+          .min(1)
+          .describe('code_challenge_method values accepted. Default: ["S256"] (plain is refused, RFC 9700 §2.1.1).')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const userSchema = z
+  .object({
+    username: z.string().min(1).describe('userName: the token `sub` and the login name.'),
+    password: z.string().min(1).describe('Password for the login page and the password grant.'),
+    displayName: z.string().min(1).describe('Shown on the consent page; `user_displayname` and userinfo `name`. Default: the username.').optional(),
+    email: z.string().min(1).describe('userinfo `email` (scope email). Default: none.').optional(),
+    groups: z.array(z.string().min(1)).describe('Group names: userinfo `groups` (scope groups). Default: none.').optional(),
   })
   .strict();
 
@@ -123,9 +157,11 @@ export const configSchema = z
       .optional(),
     resources: z.array(resourceSchema).min(1).describe('Protected resources (audiences and their scopes).').optional(),
     clients: z.array(clientSchema).describe('OAuth clients.').optional(),
+    authorizationCodeTtl: seconds('authorizationCodeTtl').describe('Lifetime of an authorization code. Default: 300.').optional(),
+    sessionTtl: seconds('sessionTtl').describe('Lifetime of a browser login session (IDCS "Session Duration"). Default: 28800 (480 minutes).').optional(),
     users: z
-      .array(z.object({ username: z.string().min(1), password: z.string().min(1) }).strict())
-      .describe('Users for the password grant (refresh-token clients).')
+      .array(userSchema)
+      .describe('Users: for the login page, the password grant and JWT user assertions.')
       .optional(),
     api: z
       .object({
@@ -173,6 +209,8 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ClientConfig = z.input<typeof clientSchema>;
 /** One route of the mock protected API as the config's `api.routes` declares it: the path, the scopes and headers a call needs, and the answer. */
 export type ApiRouteConfig = z.input<typeof apiRouteSchema>;
+/** One user as the config's `users` list declares it. */
+export type UserConfig = z.input<typeof userSchema>;
 /** One protected resource as the config's `resources` list declares it: the audience tokens carry and the scopes it defines. */
 export type ResourceConfig = z.input<typeof resourceSchema>;
 

@@ -4,7 +4,9 @@
 export type ProfileName = 'idcs' | 'rfc9068';
 export type SigningAlgorithm = 'RS256' | 'ES256';
 export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+/** `none`: a public client, identified by client_id alone (RFC 6749 §2.1, RFC 7591 §2). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+export type PkceMethod = 'S256' | 'plain';
 
 /** One scope of one resource that a client may ask for. */
 export interface ScopeGrant {
@@ -29,6 +31,22 @@ export interface ResolvedClient {
   authMethod: ClientAuthMethod;
   jwks?: { keys: Record<string, unknown>[] };
   accessTokenTtl?: number;
+  /** Exact redirect URIs (authorization_code clients). */
+  redirectUris: string[];
+  /** Exact URLs userlogout may redirect to. */
+  postLogoutRedirectUris: string[];
+  /** A public client: no secret, authMethod `none`, PKCE required. */
+  public: boolean;
+  requireConsent: boolean;
+  pkce: { required: boolean; methods: PkceMethod[] };
+}
+
+export interface ResolvedUser {
+  username: string;
+  password: string;
+  displayName: string;
+  email?: string;
+  groups: string[];
 }
 
 export interface ResolvedRoute {
@@ -61,6 +79,8 @@ export interface ResolvedConfig {
   algorithm: SigningAlgorithm;
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  authorizationCodeTtl: number;
+  sessionTtl: number;
   leeway: number;
   jwksPublic: boolean;
   /** Configured keys; empty = the embedded development key (RS256) or a fresh ES256 key. */
@@ -69,7 +89,7 @@ export interface ResolvedConfig {
   keyRotation: { every: number; grace?: number } | undefined;
   resources: ResolvedResource[];
   clients: ResolvedClient[];
-  users: { username: string; password: string }[];
+  users: ResolvedUser[];
   api: { realm: string; routes: ResolvedRoute[] };
   journal: { capacity: number; file: string | undefined };
   /** Fault rules as written (validated when the server starts). */

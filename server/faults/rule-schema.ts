@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDateTime, RELATIVE_TIME, RFC3339_DATE_TIME } from '../base/time.ts';
+import { ENDPOINTS, type Endpoint } from '../journal/types.ts';
 
 /**
  * A fault rule = which requests + when + what happens. One schema for the config file, the
@@ -7,7 +8,7 @@ import { parseDateTime, RELATIVE_TIME, RFC3339_DATE_TIME } from '../base/time.ts
  * and match) or a full rule with an action.
  */
 
-const endpointName = z.enum(['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'other']);
+const endpointName = z.enum(ENDPOINTS as [Endpoint, ...Endpoint[]]);
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as X-Tenant-Id');
 
@@ -27,7 +28,7 @@ export const timeSpec = z.union([
 
 export const matchSchema = z
   .object({
-    endpoint: oneOrMany(endpointName).describe('Which face: token, api, jwks, discovery, introspect, revoke, other.').optional(),
+    endpoint: oneOrMany(endpointName).describe(`Which face: ${ENDPOINTS.join(', ')}.`).optional(),
     client: oneOrMany(z.string().min(1)).describe('Client id(s): from authentication on the token endpoint, from the presented token on the API.').optional(),
     grantType: oneOrMany(z.string().min(1)).describe('grant_type of a token request.').optional(),
     scope: z

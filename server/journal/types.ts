@@ -1,7 +1,25 @@
 /** Which face of the server a request reached. */
-export type Endpoint = 'token' | 'api' | 'jwks' | 'discovery' | 'introspect' | 'revoke' | 'other';
+export type Endpoint = 'token' | 'api' | 'jwks' | 'discovery' | 'introspect' | 'revoke' | 'authorize' | 'login' | 'consent' | 'userinfo' | 'logout' | 'other';
 
-export const ENDPOINTS: readonly Endpoint[] = ['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'other'];
+export const ENDPOINTS: readonly Endpoint[] = ['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'authorize', 'login', 'consent', 'userinfo', 'logout', 'other'];
+
+/**
+ * A step of a person's sign-in that a request took (authorize, login, consent, logout, and the
+ * token request that redeems the code), for the journal and the dashboard's sequence view.
+ */
+export type InteractionStep =
+  /** The authorization request needs a login: the browser was sent to the login page. */
+  | 'login_required'
+  | 'login_shown'
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'consent_required'
+  | 'consent_shown'
+  | 'consent_given'
+  | 'consent_denied'
+  | 'code_issued'
+  | 'code_redeemed'
+  | 'signed_out';
 
 /** The query parameter a contract harness tags each unit of work's API calls with (journaled as `unit`). */
 export const UNIT_PARAMETER = 'understudy_unit';
@@ -56,6 +74,10 @@ export interface JournalEntry {
   endTime: number;
   /** Client id, from authentication, the token presented, or the request. */
   clientId?: string;
+  /** The user the request acted for: who logged in, consented, got a code or a token, or signed out. */
+  user?: string;
+  /** The sign-in step this request was (browser flows and code redemption). */
+  interaction?: InteractionStep;
   grantType?: string;
   /** Scope requested (token endpoint) or required (API route). */
   scope?: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OAuthError } from './oauth-error.ts';
-import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, Profile } from './profile.ts';
+import type { AccessTokenFacts, DiscoveryUrls, ErrorAnswer, IdTokenFacts, Profile } from './profile.ts';
+import type { ResolvedUser } from '../config/types.ts';
 import { noStoreHeaders, wwwAuthenticateBasic } from './shared.ts';
 
 /**
@@ -15,6 +16,12 @@ export function createIdcsProfile(): Profile {
       introspect: '/oauth2/v1/introspect',
       revoke: '/oauth2/v1/revoke',
       jwks: '/admin/v1/SigningCert/jwk',
+      authorize: '/oauth2/v1/authorize',
+      // IDCS's sign-in and consent pages (docs/research/idcs-wire.md §8b).
+      login: '/ui/v1/signin',
+      consent: '/ui/v1/myconsole/consent',
+      userinfo: '/oauth2/v1/userinfo',
+      logout: '/oauth2/v1/userlogout',
       discovery: ['/.well-known/openid-configuration', '/.well-known/idcs-configuration', '/.well-known/oauth-authorization-server'],
     },
     // Real IDCS headers are exactly these four members, in this order, with no `typ`.
@@ -42,6 +49,13 @@ export function createIdcsProfile(): Profile {
     // Captured IDCS client_credentials answers have no scope member, default scope or not
     // (docs/research/idcs-wire.md §2): a client that needs it reads the token's scope claim.
     announcesDefaultScope: false,
+    idTokenHeader: (key) => ({ 'x5t#S256': key.x5tS256, x5t: key.x5t, kid: key.kid, alg: key.alg }),
+    idTokenClaims,
+    userinfo: idcsUserinfo,
+    // Oracle's confidential-client examples redeem a code without redirect_uri (idcs-wire.md §8d).
+    redemptionRepeatsRedirectUri: false,
+    // IDCS shows a JSON body, its ECID inside the description (idcs-wire.md §8a).
+    authorizationErrorBody: (error, description, requestId) => ({ error, error_description: `${description.replace(/\.?$/, '.')} ECID: ${requestId}` }),
     formatError: (error: OAuthError, requestId: string): ErrorAnswer => {
       const description = error.idcsDescription ?? (error.error === 'invalid_client' ? 'Client authentication failed.' : error.description);
       const headers: Record<string, string> = { ...noStoreHeaders(), ...dmsHeaders(requestId) };
@@ -128,27 +142,96 @@ function grantTypeCode(grantType: string): string {
   }
 }
 
+/**
+ * The ID token's claims in the order of the captured IDCS samples (idcs-wire.md §8e), without the
+ * OCI-only *_ocid and domain claims. aud is the issuer, then the client; exp is the session's end.
+ */
+function idTokenClaims(facts: IdTokenFacts): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    user_tz: 'America/Chicago',
+  };
+  if (facts.atHash !== undefined) claims.at_hash = facts.atHash;
+  // Where IDCS puts nonce is in no capture: right after at_hash.
+  if (facts.nonce !== undefined) claims.nonce = facts.nonce;
+  Object.assign(claims, {
+    sub: facts.user.username,
+    user_locale: 'en',
+    idp_name: 'localIDP',
+    idp_guid: 'localIDP',
+    amr: ['USERNAME_PASSWORD'],
+    iss: facts.issuer,
+    user_tenantname: facts.tenant,
+    client_id: facts.clientId,
+    sid: facts.sid,
+    authn_strength: '2',
+    azp: facts.clientId,
+    auth_time: facts.authTime,
+    session_exp: facts.sessionExp,
+    user_lang: 'en',
+    exp: facts.exp,
+    iat: facts.iat,
+    client_name: facts.clientName,
+    client_guid: clientGuid(facts.clientId),
+    idp_type: 'LOCAL',
+    tenant: facts.tenant,
+    jti: facts.jti,
+    user_displayname: facts.user.displayName,
+    sub_mappingattr: 'userName',
+    tok_type: 'IT',
+    aud: [facts.issuer, facts.clientId],
+    user_id: clientGuid(`user:${facts.user.username}`),
+    tenant_iss: `https://${facts.tenant}.identity.oraclecloud.com:443`,
+  });
+  return claims;
+}
+
+/**
+ * IDCS's UserInfo: the profile claims whatever the scope, unset ones as "", keys in alphabetical
+ * order (every captured body, idcs-wire.md §8f); email with the email scope, groups with groups.
+ */
+function idcsUserinfo(user: ResolvedUser, scopes: readonly string[]): Record<string, unknown> {
+  const [given, ...family] = user.displayName.split(' ');
+  const claims: Record<string, unknown> = {
+    birthdate: '',
+    family_name: family.join(' ') || user.displayName,
+    gender: '',
+    given_name: given ?? '',
+    name: user.displayName,
+    preferred_username: user.username,
+    sub: user.username,
+    website: '',
+  };
+  if (scopes.includes('email') && user.email !== undefined) {
+    claims.email = user.email;
+    claims.email_verified = true;
+  }
+  // IDCS's groups claim shape is in no capture: the names, as Oracle's get_groups answers list them.
+  if (scopes.includes('groups')) claims.groups = user.groups.map((name) => ({ name }));
+  return Object.fromEntries(Object.entries(claims).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function openIdConfiguration(urls: DiscoveryUrls): Record<string, unknown> {
-  // Endpoints understudy does not serve (authorize, userinfo, logout) are named as IDCS names them.
-  const url = (path: string) => `${urls.baseUrl}${path}`;
   return {
     issuer: urls.issuer,
-    authorization_endpoint: url('/oauth2/v1/authorize'),
+    authorization_endpoint: urls.authorizeUrl,
     token_endpoint: urls.tokenUrl,
-    userinfo_endpoint: url('/oauth2/v1/userinfo'),
+    userinfo_endpoint: urls.userinfoUrl,
     revocation_endpoint: urls.revokeUrl,
     introspection_endpoint: urls.introspectUrl,
-    end_session_endpoint: url('/oauth2/v1/userlogout'),
-    secure_authorization_endpoint: url('/oauth2/v1/authorize'),
+    end_session_endpoint: urls.logoutUrl,
+    secure_authorization_endpoint: urls.authorizeUrl,
     secure_token_endpoint: urls.tokenUrl,
-    secure_userinfo_endpoint: url('/oauth2/v1/userinfo'),
+    secure_userinfo_endpoint: urls.userinfoUrl,
     secure_revocation_endpoint: urls.revokeUrl,
     secure_introspection_endpoint: urls.introspectUrl,
-    secure_end_session_endpoint: url('/oauth2/v1/userlogout'),
+    secure_end_session_endpoint: urls.logoutUrl,
     jwks_uri: urls.jwksUrl,
     secure_jwks_uri: urls.jwksUrl,
     scopes_supported: ['openid', 'profile', 'offline_access', 'email', 'address', 'phone', 'groups', 'get_groups', 'approles', 'get_approles', ...urls.scopes],
-    response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token'],
+    // IDCS lists every response type; understudy serves code only and says so (a client must not pick one it cannot get).
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'fragment'],
+    code_challenge_methods_supported: ['S256'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     claims_supported: ['aud', 'exp', 'iat', 'iss', 'jti', 'sub'],

@@ -1,4 +1,4 @@
-/** RFC 6749 §5.2 error codes, plus RFC 7009 / RFC 8707 ones understudy can answer with. */
+/** RFC 6749 §5.2 and §4.1.2.1 error codes, plus RFC 7009 / RFC 8707 / OpenID Connect ones understudy can answer with. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -9,7 +9,17 @@ export type OAuthErrorCode =
   | 'invalid_target'
   | 'unsupported_token_type'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  // RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6: the authorization endpoint's.
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'invalid_redirect_uri'
+  | 'unsupported_response_mode';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -23,6 +33,15 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   unsupported_token_type: 400,
   temporarily_unavailable: 503,
   server_error: 500,
+  access_denied: 400,
+  unsupported_response_type: 400,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
+  invalid_redirect_uri: 400,
+  unsupported_response_mode: 400,
 };
 
 /**

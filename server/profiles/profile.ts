@@ -1,4 +1,4 @@
-import type { ProfileName } from '../config/types.ts';
+import type { ProfileName, ResolvedUser } from '../config/types.ts';
 import type { OAuthError } from './oauth-error.ts';
 import type { SigningKey } from '../keys/key-ring.ts';
 
@@ -8,6 +8,16 @@ export interface ProfilePaths {
   introspect: string;
   revoke: string;
   jwks: string;
+  /** Authorization endpoint (RFC 6749 §3.1), GET and POST. */
+  authorize: string;
+  /** The login page the authorization endpoint sends a browser to. */
+  login: string;
+  /** The consent page. */
+  consent: string;
+  /** OpenID Connect UserInfo (Core §5.3). */
+  userinfo: string;
+  /** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). */
+  logout: string;
   /** Paths the discovery documents are served at, one document each; the first is ServerUrls.discoveryUrl. */
   discovery: string[];
 }
@@ -27,6 +37,25 @@ export interface AccessTokenFacts {
   /** Subject: the client for client_credentials, the user for user grants. */
   subject: string;
   subjectType: 'client' | 'user';
+}
+
+/** What goes into an ID token (OpenID Connect Core §2), before the profile shapes it. */
+export interface IdTokenFacts {
+  issuer: string;
+  clientId: string;
+  clientName: string;
+  tenant: string;
+  user: ResolvedUser;
+  authTime: number;
+  /** When the login session ends. */
+  sessionExp: number;
+  sid: string;
+  nonce?: string;
+  /** Core §3.1.3.6: left half of the SHA-256 of the access token issued with it. */
+  atHash?: string;
+  iat: number;
+  exp: number;
+  jti: string;
 }
 
 export interface ErrorAnswer {
@@ -51,6 +80,22 @@ export interface Profile {
    * §5.1 requires it (the granted scope differs from the requested one).
    */
   announcesDefaultScope: boolean;
+  /** JWT header for an ID token signed with `key`. */
+  idTokenHeader(key: SigningKey): Record<string, unknown>;
+  /** JWT claims for an ID token. */
+  idTokenClaims(facts: IdTokenFacts): Record<string, unknown>;
+  /** The UserInfo answer for a user, given the scopes of the access token presented. */
+  userinfo(user: ResolvedUser, scopes: readonly string[]): Record<string, unknown>;
+  /**
+   * Must a code's redemption repeat the authorization request's redirect_uri? RFC 6749 §4.1.3
+   * says yes; IDCS's documented confidential-client examples never send it.
+   */
+  redemptionRepeatsRedirectUri: boolean;
+  /**
+   * The body of an authorization error the browser is shown instead of being redirected (unknown
+   * client, unregistered redirect URI): JSON as IDCS answers, or undefined for understudy's page.
+   */
+  authorizationErrorBody(error: string, description: string, requestId: string): Record<string, unknown> | undefined;
   /** The error answer (status, headers, body) for an OAuth error; `requestId` feeds IDCS's ecid. */
   formatError(error: OAuthError, requestId: string): ErrorAnswer;
   /** Extra headers on every authorization-server answer (IDCS DMS headers). */
@@ -73,6 +118,9 @@ export interface DiscoveryUrls {
   jwksUrl: string;
   introspectUrl: string;
   revokeUrl: string;
+  authorizeUrl: string;
+  userinfoUrl: string;
+  logoutUrl: string;
   grantTypes: string[];
   scopes: string[];
   signingAlgorithm: string;

@@ -11,6 +11,9 @@ export interface ServerUrls {
   jwksUrl: string;
   introspectUrl: string;
   revokeUrl: string;
+  authorizeUrl: string;
+  userinfoUrl: string;
+  logoutUrl: string;
   discoveryUrl: string;
   controlUrl: string;
 }
@@ -25,6 +28,9 @@ export function buildUrls(baseUrl: string, profile: { paths: ProfilePaths }, iss
     jwksUrl: `${baseUrl}${paths.jwks}`,
     introspectUrl: `${baseUrl}${paths.introspect}`,
     revokeUrl: `${baseUrl}${paths.revoke}`,
+    authorizeUrl: `${baseUrl}${paths.authorize}`,
+    userinfoUrl: `${baseUrl}${paths.userinfo}`,
+    logoutUrl: `${baseUrl}${paths.logout}`,
     discoveryUrl: `${baseUrl}${paths.discovery[0]}`,
     controlUrl: `${baseUrl}${CONTROL_PREFIX}`,
   };

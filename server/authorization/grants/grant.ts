@@ -1,5 +1,6 @@
 import type { AuthorizationContext } from '../authorization-context.ts';
 import type { RegisteredClient } from '../client-registry.ts';
+import type { SignInFacts } from '../sign-in.ts';
 
 /** What a grant decided to issue; the token endpoint signs it and answers. */
 export interface GrantDecision {
@@ -15,14 +16,28 @@ export interface GrantDecision {
   ttl: number;
   subject: string;
   subjectType: 'client' | 'user';
+  /**
+   * The authorization grant the tokens belong to, when the grant has one before any refresh token
+   * (a code's): its access tokens are remembered under it, to be revoked with it.
+   */
+  grantId?: string;
   /** Also issue a (single-use) refresh token. */
   refreshToken?: {
     /** Its scope: on a refresh, the presented token's, whatever the request narrowed (RFC 6749 §6). */
     scopes: string[];
-    /** The grant it continues (a refresh), or undefined for a new grant. */
+    /** The grant it continues (a refresh), or undefined for a new grant (or the decision's grantId). */
     grantId?: string;
+    /** The sign-in it carries on, so a refresh can answer an ID token too. */
+    identity?: SignInFacts;
   };
+  /** Also issue an ID token (OpenID Connect: the openid scope was granted). */
+  idToken?: SignInFacts & { nonce?: string };
+  /** The journal's sign-in step for this request (a code redeemed). */
+  step?: 'code_redeemed';
+  /** Told of the access token issued (a code remembers its tokens, to revoke them if it is reused). */
+  onIssued?: (token: { jti: string; exp: number }) => void;
 }
+
 
 export interface GrantRequest {
   server: AuthorizationContext;

@@ -49,6 +49,8 @@ export function refreshTokenGrant({ server, client, params }: GrantRequest): Gra
     subject: record.subject,
     subjectType: record.subjectType,
     // §6: "the new refresh token scope MUST be identical to that of the refresh token included by the client".
-    refreshToken: { scopes: record.scopes, grantId: record.grantId },
+    refreshToken: { scopes: record.scopes, grantId: record.grantId, identity: record.identity },
+    // OpenID Connect Core §12.2: an ID token again, of the same sign-in (no nonce: none was sent).
+    idToken: record.identity && record.scopes.includes('openid') ? record.identity : undefined,
   };
 }

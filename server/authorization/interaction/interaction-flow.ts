@@ -1,0 +1,174 @@
+import type { AuthorizationContext, AuthorizationHttpContext } from '../authorization-context.ts';
+import { OAuthError } from '../../profiles/oauth-error.ts';
+import { AuthorizationPageError, AuthorizationRedirectError, redirectUrl, type RedirectTarget } from './authorization-errors.ts';
+import { consentScopes, type AuthorizationRequest } from './authorization-request.ts';
+import { clearBrowserCookie, INTERACTION_COOKIE, readBrowserCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.ts';
+import type { Interaction } from './interactions.ts';
+import type { AuthorizationStep } from '../token-hooks.ts';
+import { errorPage, pageSecurityHeaders } from './pages.ts';
+import type { LoginSession } from './sessions.ts';
+
+/**
+ * What happens between an authorization request and its answer, one step at a time: log in
+ * (unless a session covers it), consent (unless given before), then a code. Each HTTP request
+ * does one step and is one journal entry, whose reason says what was decided.
+ */
+
+export function targetOf(request: AuthorizationRequest): RedirectTarget {
+  return { redirectUri: request.redirectUri, responseMode: request.responseMode, state: request.state };
+}
+
+/** The live session the browser's cookie names, if any. */
+export function browserSession(ctx: AuthorizationHttpContext, server: AuthorizationContext): LoginSession | undefined {
+  return server.sessions.get(readBrowserCookie(ctx, SESSION_COOKIE), server.clock.nowSeconds());
+}
+
+/** Does this request need the person to log in, given the session (OIDC Core §3.1.2.1 prompt and max_age)? */
+function needsLogin(request: AuthorizationRequest, session: LoginSession | undefined, interaction: Interaction | undefined, now: number): boolean {
+  if (interaction?.session !== undefined) return false;
+  if (!session) return true;
+  if (request.prompt.has('login') || request.prompt.has('select_account')) return true;
+  // max_age=0 asks for a fresh login, as prompt=login does.
+  return request.maxAge !== undefined && session.authTime + request.maxAge <= now;
+}
+
+function needsConsent(server: AuthorizationContext, request: AuthorizationRequest, username: string, interaction: Interaction | undefined): boolean {
+  const client = server.clients.get(request.clientId);
+  if (!client?.requireConsent) return false;
+  if (interaction?.consentGiven) return false;
+  if (request.prompt.has('consent')) return true;
+  return !server.consents.covers(username, request.clientId, consentScopes(request));
+}
+
+/**
+ * The next step of an authorization: the login page, the consent page, or the code. A
+ * request with prompt=none that needs either is answered at once with login_required or
+ * consent_required (OIDC Core §3.1.2.6).
+ */
+export function continueAuthorization(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, interaction?: Interaction): void {
+  const now = server.clock.nowSeconds();
+  const session = browserSession(ctx, server);
+  if (needsLogin(request, session, interaction, now)) {
+    if (request.prompt.has('none')) throw redirectError(request, 'login_required', 'End-User authentication is required', session ? 'the session is older than max_age' : 'no session: the user is not signed in');
+    consultHooks(ctx, request, 'login');
+    showStep(ctx, server, request, interaction, 'login');
+    return;
+  }
+  const signedIn = interaction?.session ?? session;
+  if (!signedIn || !server.sessions.isLive(signedIn, now)) {
+    // The session made in this interaction ended before it finished (the clock moved on).
+    if (interaction) interaction.session = undefined;
+    showStep(ctx, server, request, interaction, 'login');
+    return;
+  }
+  if (needsConsent(server, request, signedIn.username, interaction)) {
+    if (request.prompt.has('none')) throw redirectError(request, 'consent_required', 'End-User consent is required', `${signedIn.username} has not consented to ${request.clientId} for these scopes`);
+    consultHooks(ctx, request, 'consent');
+    showStep(ctx, server, request, interaction, 'consent', signedIn.username);
+    return;
+  }
+  consultHooks(ctx, request, 'code');
+  issueCode(ctx, server, request, signedIn, interaction);
+}
+
+/** Lets hooks (fault rules) end the authorization with an error at the redirect URI before this step. */
+function consultHooks(ctx: AuthorizationHttpContext, request: AuthorizationRequest, step: AuthorizationStep): void {
+  for (const hook of ctx.state.authorizationHooks ?? []) {
+    const error = hook.refuse?.(request, step);
+    if (error) throw new AuthorizationRedirectError(error, targetOf(request));
+  }
+}
+
+function redirectError(request: AuthorizationRequest, error: 'login_required' | 'consent_required', description: string, reason: string): AuthorizationRedirectError {
+  return new AuthorizationRedirectError(new OAuthError(error, description, { reason }), targetOf(request));
+}
+
+/** Sends the browser to the login or consent page of this authorization (starting an interaction if there is none yet). */
+function showStep(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, current: Interaction | undefined, step: 'login' | 'consent', username?: string): void {
+  const interaction = current ?? server.interactions.start(request, server.clock.nowSeconds());
+  setBrowserCookie(ctx, INTERACTION_COOKIE, interaction.uid);
+  const path = step === 'login' ? server.profile.paths.login : server.profile.paths.consent;
+  redirect(ctx, `${server.urls.baseUrl}${path}?interaction=${interaction.uid}`);
+  const entry = ctx.state.entry;
+  entry.decision = 'served';
+  entry.interaction = step === 'login' ? 'login_required' : 'consent_required';
+  entry.reason = step === 'login' ? `${request.clientId} needs a login: sent to the login page` : `${username ?? 'the user'} must consent to ${request.clientId}: sent to the consent page`;
+}
+
+/** The code, sent to the client's redirect URI: the end of a successful authorization. */
+function issueCode(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, session: LoginSession, interaction: Interaction | undefined): void {
+  const now = server.clock.nowSeconds();
+  const code = server.codes.issue({
+    request,
+    username: session.username,
+    authTime: session.authTime,
+    sid: session.sid,
+    sessionExp: session.exp,
+    exp: now + server.config.authorizationCodeTtl,
+    grantId: server.refreshTokens.newGrant(),
+  });
+  session.clients.add(request.clientId);
+  if (interaction) {
+    server.interactions.end(interaction.uid);
+    clearBrowserCookie(ctx, INTERACTION_COOKIE);
+  }
+  redirect(ctx, redirectUrl(targetOf(request), { code, iss: issuerParameter(server) }));
+  const entry = ctx.state.entry;
+  entry.decision = 'issued';
+  entry.interaction = 'code_issued';
+  entry.user = session.username;
+  entry.clientId = request.clientId;
+  entry.reason = `issued a ${server.config.authorizationCodeTtl}s authorization code to ${request.clientId} for ${session.username}`;
+}
+
+/** 302 after a GET, 303 after a form POST (so the browser follows with a GET). */
+export function redirect(ctx: AuthorizationHttpContext, location: string): void {
+  ctx.status = ctx.method === 'POST' ? 303 : 302;
+  ctx.set('location', location);
+  ctx.set({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  ctx.body = '';
+}
+
+export function sendPage(ctx: AuthorizationHttpContext, status: number, html: string, formTargets: readonly string[] = []): void {
+  ctx.status = status;
+  ctx.set(pageSecurityHeaders(formTargets));
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = html;
+}
+
+/** RFC 9207: the rfc9068 profile names itself in every authorization answer; IDCS does not (nor says it does). */
+function issuerParameter(server: Pick<AuthorizationContext, 'profile' | 'urls'>): string | undefined {
+  return server.profile.name === 'rfc9068' ? server.urls.issuer : undefined;
+}
+
+/**
+ * Answers an interaction error: a page (IDCS: a JSON body) for one that cannot be sent back, a
+ * redirect with error and state for the others.
+ */
+export async function withInteractionErrors(ctx: AuthorizationHttpContext, server: Pick<AuthorizationContext, 'profile' | 'urls'>, run: () => void | Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const entry = ctx.state.entry;
+    if (error instanceof AuthorizationPageError) {
+      const json = server.profile.authorizationErrorBody(error.error, error.description, ctx.state.requestId);
+      if (json) {
+        ctx.status = error.status;
+        ctx.set({ 'cache-control': 'no-store', pragma: 'no-cache', ...server.profile.responseHeaders(ctx.state.requestId) });
+        ctx.body = json;
+      } else {
+        sendPage(ctx, error.status, errorPage(error.error, error.description, error.hint));
+      }
+      entry.decision = 'rejected';
+      entry.error = error.error;
+      entry.reason = error.reason;
+    } else if (error instanceof AuthorizationRedirectError) {
+      redirect(ctx, redirectUrl(error.target, { error: error.oauth.error, error_description: error.oauth.description, iss: issuerParameter(server) }));
+      entry.decision = 'rejected';
+      entry.error = error.oauth.error;
+      entry.reason = error.oauth.reason;
+    } else {
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { errors as joseErrors, jwtVerify } from 'jose';
+import type { AuthorizationContext } from '../authorization-context.ts';
+
+export type HintResult = { ok: true; clientId: string; subject: string } | { ok: false; problem: string };
+
+/**
+ * An id_token_hint is one of this server's ID tokens: its signature and issuer are checked, its
+ * expiry is not (RP-Initiated Logout 1.0 §2: the OP should accept an expired one).
+ */
+export async function verifyIdTokenHint(token: string, server: Pick<AuthorizationContext, 'keys' | 'urls'>): Promise<HintResult> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = server.keys.find(header.kid);
+        if (!key) throw new joseErrors.JWKSNoMatchingKey();
+        return key.publicKey;
+      },
+      { algorithms: [server.keys.algorithm], issuer: server.urls.issuer, currentDate: new Date(0) },
+    );
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    const clientId = typeof payload.azp === 'string' ? payload.azp : audiences.find((a) => typeof a === 'string' && a !== server.urls.issuer);
+    if (typeof clientId !== 'string' || typeof payload.sub !== 'string') return { ok: false, problem: 'no client (aud/azp) or sub in the token' };
+    return { ok: true, clientId, subject: payload.sub };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * openid-client v6 completes the authorization code flow with PKCE against understudy, the way
+ * its README shows it: discovery, buildAuthorizationUrl, (a person signs in), authorizationCodeGrant
+ * with the ID token verified against the JWKS, fetchUserInfo, refreshTokenGrant, buildEndSessionUrl.
+ */
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type ProfileName, type UnderstudyServer } from '../../server/index.ts';
+import { HttpPerson } from '../support/http-person.ts';
+
+const REDIRECT = 'http://127.0.0.1:7999/callback';
+const SIGNED_OUT = 'http://127.0.0.1:7999/signed-out';
+
+describe.each<ProfileName>(['idcs', 'rfc9068'])('openid-client authorization code + PKCE (%s profile)', (profile) => {
+  let server: UnderstudyServer;
+  let config: client.Configuration;
+
+  beforeAll(async () => {
+    server = await createServer({
+      port: 0,
+      profile,
+      config: {
+        users: [{ username: 'ada', password: 'lovelace', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+        clients: [
+          { id: 'web-app', secret: 'web-secret', grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], postLogoutRedirectUris: [SIGNED_OUT] },
+        ],
+      },
+    });
+    const discovery = profile === 'idcs' ? new URL('/.well-known/openid-configuration', server.url) : new URL(server.url);
+    config = await client.discovery(discovery, 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
+  });
+  afterAll(() => server.close());
+
+  it('signs in, redeems the code, verifies the ID token, reads userinfo, rotates the refresh token and logs out', async () => {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const scope = profile === 'idcs' ? 'openid profile email offline_access https://api.understudy.test:443urn:opc:resource:consumer::all' : 'openid profile email offline_access';
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const person = new HttpPerson(server.url);
+    const callback = await person.signIn(url.href);
+    expect(callback.startsWith(REDIRECT)).toBe(true);
+    expect(person.steps.map((s) => s.page).filter(Boolean)).toEqual(['Sign In', 'Allow access']);
+
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const claims = tokens.claims();
+    expect(claims?.sub).toBe('ada');
+    expect(claims?.nonce).toBe(nonce);
+    expect(tokens.refresh_token).toBeDefined();
+
+    const info = await client.fetchUserInfo(config, tokens.access_token, 'ada');
+    expect(info.email).toBe('ada@example.test');
+
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: SIGNED_OUT, state: 'bye' });
+    const answer = await person.request('GET', logout.href);
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe(`${SIGNED_OUT}?state=bye`);
+    console.log(server.journal.entries().map((e) => `${e.endpoint} ${e.status} ${e.interaction ?? ''} ${e.reason}`).join('\n'));
+  });
+});
