@@ -24,7 +24,13 @@ export class HttpPerson {
   readonly cookies = new Map<string, string>();
   readonly steps: Step[] = [];
 
-  constructor(readonly origin: string, readonly defaults: PersonChoices = {}) {}
+  readonly origin: string;
+  readonly defaults: PersonChoices;
+
+  constructor(origin: string, defaults: PersonChoices = {}) {
+    this.origin = origin;
+    this.defaults = defaults;
+  }
 
   async request(method: string, url: string, form?: URLSearchParams): Promise<Response> {
     const headers: Record<string, string> = {};

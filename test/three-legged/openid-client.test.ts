@@ -66,6 +66,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('openid-client authorization cod
     const answer = await person.request('GET', logout.href);
     expect(answer.status).toBe(302);
     expect(answer.headers.get('location')).toBe(`${SIGNED_OUT}?state=bye`);
-    console.log(server.journal.entries().map((e) => `${e.endpoint} ${e.status} ${e.interaction ?? ''} ${e.reason}`).join('\n'));
+    const steps = server.journal.entries().map((e) => e.interaction).filter(Boolean);
+    expect(steps).toEqual(['login_required', 'login_shown', 'login_succeeded', 'consent_shown', 'consent_given', 'code_redeemed', 'signed_out']);
   });
 });
