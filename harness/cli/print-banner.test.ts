@@ -40,6 +40,17 @@ describe('formatBanner', () => {
     expect(text).toContain(`curl -s -X POST -H "Authorization: Bearer $TOKEN" -H 'X-Request-Id: understudy-demo' ${server.url}/payroll/v1/runs`);
   });
 
+  it('prints a ready-to-open authorization request for the embedded web app and user, which leads to the login page', async () => {
+    const { text, server } = await banner();
+    const line = text.split('\n').find((l) => l.includes('/oauth2/v1/authorize?'));
+    expect(text).toContain('Sign in as a user (demo.user / demo-password) through the web app demo-web-app');
+    const url = new URL((line as string).trim());
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: 'demo-web-app', response_type: 'code', redirect_uri: `${server.url}/_understudy/callback` });
+    const answer = await fetch(url, { redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toMatch(new RegExp(`^${server.url}/ui/v1/signin\\?interaction=`));
+  });
+
   it('says so when no client is configured', async () => {
     const { text } = await banner({ clients: [] });
     expect(text).toContain('No clients are configured');

@@ -35,6 +35,7 @@ export function formatBanner(server: UnderstudyServer, version: string): string 
       ['issuer', urls.issuer],
       ['base URL', urls.baseUrl],
       ['token URL', urls.tokenUrl],
+      ['authorize URL', urls.authorizeUrl],
       ['JWKS URL', urls.jwksUrl],
       ['discovery URL', urls.discoveryUrl],
       ['control URL', urls.controlUrl],
@@ -55,8 +56,31 @@ export function formatBanner(server: UnderstudyServer, version: string): string 
       lines.push('');
     }
   }
+  const signIn = authorizeUrl(server);
+  if (signIn) lines.push(`Sign in as a user (${signIn.user}) through the web app ${signIn.clientId}, in a browser:`, `  ${signIn.url}`, '');
   lines.push('Press Ctrl-C to stop.', '');
   return lines.join('\n');
+}
+
+/**
+ * A ready-to-open authorization request of the first authorization_code client that needs no
+ * PKCE (a browser address bar cannot compute a challenge), for the first configured user.
+ */
+export function authorizeUrl(server: UnderstudyServer): { url: string; clientId: string; user: string } | undefined {
+  const client = server.config.clients.find((c) => c.grants.includes('authorization_code') && !c.pkce.required && c.redirectUris.length > 0);
+  const user = server.config.users[0];
+  if (!client || !user) return undefined;
+  const redirect = client.redirectUris[0] as string;
+  const resourceScope = defaultScopeOf(client, server.config.profile);
+  const params = new URLSearchParams({
+    client_id: client.id,
+    response_type: 'code',
+    redirect_uri: redirect.startsWith('/') ? `${server.urls.baseUrl}${redirect}` : redirect,
+    scope: ['openid', 'profile', 'email', resourceScope, client.grants.includes('refresh_token') ? 'offline_access' : ''].filter(Boolean).join(' '),
+    state: 'understudy-demo',
+    nonce: 'understudy-demo',
+  });
+  return { url: `${server.urls.authorizeUrl}?${params}`, clientId: client.id, user: `${user.username} / ${user.password}` };
 }
 
 function table(rows: [string, string][]): string[] {

@@ -34,8 +34,9 @@ async function parseFormRequest(ctx: HttpContext, limit: number): Promise<Map<st
   const params = new Map<string, string>();
   for (const [key, values] of form) {
     if (values.length > 1) throw new OAuthError('invalid_request', `parameter ${key} must only be provided once`);
-    params.set(key, values[0] as string);
+    // §3.1: "Parameters sent without a value MUST be treated as if they were omitted from the request."
+    if (values[0] !== '') params.set(key, values[0] as string);
   }
-  ctx.state.entry.params = [...params.keys()];
+  ctx.state.entry.params = [...form.keys()];
   return params;
 }

@@ -31,9 +31,8 @@ export const DEFAULTS = {
 export const DEMO_AUDIENCE = 'https://api.understudy.test:443';
 export const DEMO_SCOPE = 'urn:opc:resource:consumer::all';
 export const DEMO_USER = 'demo.user';
-/** Where the embedded web app's codes go: nothing listens there, the browser shows the code in the address bar. */
-export const DEMO_REDIRECT_URI = 'http://127.0.0.1:9400/_understudy/callback';
-export const DEMO_POST_LOGOUT_URI = 'http://127.0.0.1:9400/_understudy/signed-out';
+/** Where the embedded web app's codes go: a page of understudy's own that shows what came back (a path: on whatever port it listens). */
+export const DEMO_REDIRECT_URI = '/_understudy/callback';
 
 /**
  * The embedded configuration: what `understudy serve` runs with no arguments. One tenant, one
@@ -59,7 +58,7 @@ export const EMBEDDED_CONFIG: UnderstudyConfig = {
       name: 'Demo Web App',
       grants: ['authorization_code', 'refresh_token'],
       redirectUris: [DEMO_REDIRECT_URI],
-      postLogoutRedirectUris: [DEMO_POST_LOGOUT_URI],
+      postLogoutRedirectUris: [DEMO_REDIRECT_URI],
     },
   ],
   users: [{ username: DEMO_USER, password: 'demo-password', displayName: 'Demo User', email: 'demo.user@example.test', groups: ['Integration Users'] }],

@@ -43,7 +43,10 @@ describe('resolveConfig: embedded default', () => {
     expect(config.leeway).toBe(0);
     expect(config.jwksPublic).toBe(true);
     expect(config.keys).toEqual([]);
-    expect(config.users).toEqual([]);
+    expect(config.authorizationCodeTtl).toBe(300);
+    expect(config.sessionTtl).toBe(28_800);
+    // The embedded web app's user, so that `npm start` can show a login at once.
+    expect(config.users).toEqual([{ username: 'demo.user', password: 'demo-password', displayName: 'Demo User', email: 'demo.user@example.test', groups: ['Integration Users'] }]);
     expect(config.api.realm).toBe('understudy');
     expect(config.journal).toEqual({ capacity: 10_000, file: undefined });
     expect(config.control).toEqual({ adminToken: undefined });
@@ -57,7 +60,7 @@ describe('resolveConfig: embedded default', () => {
   });
 
   it('has demo-client/demo-secret granted the demo scope on the demo audience', () => {
-    expect(config.clients).toHaveLength(1);
+    expect(config.clients.map((c) => c.id)).toEqual(['demo-client', 'demo-web-app']);
     const client = config.clients[0];
     expect(client).toMatchObject({
       id: 'demo-client',
@@ -166,8 +169,19 @@ describe('resolveConfig: merging a user config over the embedded one', () => {
   it('a section explicitly set to undefined is treated like an omitted one', () => {
     // UnderstudyConfig allows `clients?: ... | undefined`; a CLI building a config from
     // optional flags produces such keys. They must not wipe the embedded sections.
-    expect(resolveConfig({ clients: undefined }).clients.map((c) => c.id)).toEqual(['demo-client']);
+    expect(resolveConfig({ clients: undefined }).clients.map((c) => c.id)).toEqual(['demo-client', 'demo-web-app']);
     expect(resolveConfig({ resources: undefined }).resources.map((r) => r.audience)).toEqual([DEMO_AUDIENCE]);
+  });
+
+  it('has a web app for the sign-in flow, its redirect URI a page of the server itself', () => {
+    expect(resolveConfig().clients[1]).toMatchObject({
+      id: 'demo-web-app',
+      grants: ['authorization_code', 'refresh_token'],
+      redirectUris: ['/_understudy/callback'],
+      postLogoutRedirectUris: ['/_understudy/callback'],
+      public: false,
+      requireConsent: true,
+    });
   });
 
   it('embedded: false starts from nothing', () => {
@@ -232,6 +246,45 @@ describe('resolveConfig: merging a user config over the embedded one', () => {
   });
 });
 
+describe('resolveConfig: sign-in clients and users', () => {
+  const resources = [{ audience: OTHER, scopes: ['read'] }];
+  const issues = (config: UnderstudyConfig) => {
+    try {
+      resolveConfig(config, { embedded: false });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).issues.map((issue) => `${issue.path}: ${issue.message}`);
+    }
+  };
+
+  it('a public client has no secret, authenticates with none, needs PKCE and cannot use client_credentials', () => {
+    const [client] = resolveConfig({ resources, clients: [{ id: 'spa', public: true, grants: ['authorization_code'], redirectUris: ['http://127.0.0.1:5173/cb'] }] }, { embedded: false }).clients;
+    expect(client).toMatchObject({ authMethod: 'none', public: true, pkce: { required: true, methods: ['S256'] } });
+    expect(issues({ resources, clients: [{ id: 'spa', public: true, secret: 's', grants: ['client_credentials'] }] })).toEqual([
+      'clients[0].secret: a public client has no secret; remove "secret" or "public"',
+      'clients[0].grants: a public client cannot use client_credentials; use authorization_code (and refresh_token)',
+    ]);
+  });
+
+  it('an authorization_code client needs a redirect URI; URIs are absolute without a fragment, or paths on the server', () => {
+    expect(issues({ resources, clients: [{ id: 'w', secret: 's', grants: ['authorization_code'] }] })).toEqual([
+      'clients[0].redirectUris: an authorization_code client needs at least one redirect URI, e.g. ["http://127.0.0.1:8080/callback"]',
+    ]);
+    expect(issues({ resources, clients: [{ id: 'w', secret: 's', grants: ['authorization_code'], redirectUris: ['https://app.example/cb#x', 'cb', '//evil.example', '/ok', 'javascript:alert(1)'] }] })).toEqual([
+      'clients[0].redirectUris[0]: a redirect URI cannot have a fragment (RFC 6749 §3.1.2)',
+      'clients[0].redirectUris[1]: must be an absolute URL such as "http://127.0.0.1:8080/callback", or a path on this server such as "/callback"',
+      'clients[0].redirectUris[2]: a path on this server starts with a single "/", e.g. "/callback"',
+      'clients[0].redirectUris[4]: a javascript: URL cannot be a redirect URI',
+    ]);
+  });
+
+  it('users get a display name (the username by default) and groups; usernames are unique', () => {
+    const { users } = resolveConfig({ users: [{ username: 'ada', password: 'p' }] });
+    expect(users).toEqual([{ username: 'ada', password: 'p', displayName: 'ada', email: undefined, groups: [] }]);
+    expect(issues({ users: [{ username: 'ada', password: 'p' }, { username: 'ada', password: 'q' }] })).toEqual(['users[1].username: duplicate username']);
+  });
+});
+
 describe('resolveConfig: resources, clients and routes', () => {
   it('resource name defaults to the audience, duplicate scopes collapse, ttl can be per resource', () => {
     const config = resolveConfig({
@@ -262,6 +315,11 @@ describe('resolveConfig: resources, clients and routes', () => {
       authMethod: 'client_secret_basic',
       jwks: undefined,
       accessTokenTtl: undefined,
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      public: false,
+      requireConsent: true,
+      pkce: { required: false, methods: ['S256'] },
     });
   });
 

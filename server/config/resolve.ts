@@ -220,20 +220,29 @@ export function resolveClient(
 }
 
 /**
- * Redirect URIs are absolute and have no fragment (RFC 6749 §3.1.2); they are compared as
- * written, so they are kept as written.
+ * Redirect URIs are absolute and have no fragment (RFC 6749 §3.1.2), or a path on the server's
+ * own origin ("/callback"), as IDCS accepts a relative Redirect URL (docs/research/idcs-wire.md
+ * §8a); they are compared as written, so they are kept as written.
  */
 function checkUris(uris: string[], at: string, issues: ConfigIssue[]): string[] {
   uris.forEach((uri, i) => {
-    let url: URL | undefined;
+    const where = `${at}[${i}]`;
+    if (uri.includes('#')) {
+      issues.push({ path: where, message: 'a redirect URI cannot have a fragment (RFC 6749 §3.1.2)', value: uri });
+      return;
+    }
+    if (uri.startsWith('/')) {
+      if (uri.startsWith('//')) issues.push({ path: where, message: 'a path on this server starts with a single "/", e.g. "/callback"', value: uri });
+      return;
+    }
+    let url: URL;
     try {
       url = new URL(uri);
     } catch {
-      issues.push({ path: `${at}[${i}]`, message: 'must be an absolute URL such as "http://127.0.0.1:8080/callback"', value: uri });
+      issues.push({ path: where, message: 'must be an absolute URL such as "http://127.0.0.1:8080/callback", or a path on this server such as "/callback"', value: uri });
       return;
     }
-    if (uri.includes('#')) issues.push({ path: `${at}[${i}]`, message: 'a redirect URI cannot have a fragment (RFC 6749 §3.1.2)', value: uri });
-    else if (url.protocol === 'javascript:' || url.protocol === 'data:') issues.push({ path: `${at}[${i}]`, message: `a ${url.protocol} URL cannot be a redirect URI`, value: uri });
+    if (url.protocol === 'javascript:' || url.protocol === 'data:') issues.push({ path: where, message: `a ${url.protocol} URL cannot be a redirect URI`, value: uri });
   });
   return [...new Set(uris)];
 }

@@ -58,11 +58,11 @@ export const clientSchema = z
     accessTokenTtl: seconds('clients[].accessTokenTtl').describe('Lifetime of this client\'s tokens; overrides the resource\'s.').optional(),
     redirectUris: z
       .array(z.string().min(1))
-      .describe('Redirect URIs of an authorization_code client: absolute URLs, matched exactly (RFC 6749 §3.1.2). Required with the authorization_code grant.')
+      .describe('Redirect URIs of an authorization_code client: absolute URLs, matched exactly (RFC 6749 §3.1.2), or paths on this server ("/callback"). Required with the authorization_code grant.')
       .optional(),
     postLogoutRedirectUris: z
       .array(z.string().min(1))
-      .describe('URLs /oauth2/v1/userlogout may send the browser back to (post_logout_redirect_uri), matched exactly. Default: none.')
+      .describe('URLs (or paths on this server) /oauth2/v1/userlogout may send the browser back to (post_logout_redirect_uri), matched exactly. Default: none.')
       .optional(),
     public: z
       .boolean()

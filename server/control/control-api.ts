@@ -9,6 +9,7 @@ import { ENDPOINTS, type Endpoint, type JournalQuery } from '../journal/types.ts
 import { CONTROL_PREFIX } from '../profiles/urls.ts';
 import type { ControlContext } from './control-context.ts';
 import { guardControl } from './loopback.ts';
+import { demoCallback } from './demo-callback.ts';
 import { Problem, sendProblem } from '../http/problem.ts';
 import { readJsonObject } from './read-json.ts';
 import { FaultRuleError } from '../faults/fault-engine.ts';
@@ -43,6 +44,29 @@ export function controlApi(server: ControlContext) {
   const routes: ControlRoute[] = [
     ...dashboardRoutes({ journal: server.journal, clock, faults: server.faults.engine, keys: server.keys, feed }),
     { method: 'GET', pattern: /^\/clock$/, handler: () => clock.state() },
+    { method: 'GET', pattern: /^\/callback$/, handler: demoCallback(server) },
+    {
+      method: 'POST',
+      pattern: /^\/sessions\/end$/,
+      handler: async (ctx) => {
+        const input = await body(ctx);
+        if (typeof input.username !== 'string' || !input.username) throw new Problem(400, 'Invalid body', 'send {"username": "<user>"} to end every login session of that user (the next authorization asks to log in)', { field: 'username' });
+        return { ended: server.sessions.endUser(input.username) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/consents\/withdraw$/,
+      handler: async (ctx) => {
+        const input = await body(ctx);
+        if (typeof input.username !== 'string' || !input.username) {
+          throw new Problem(400, 'Invalid body', 'send {"username": "<user>"} (and "clientId" for one client) to withdraw consent: the next authorization asks again', { field: 'username' });
+        }
+        if (input.clientId !== undefined && (typeof input.clientId !== 'string' || !input.clientId)) throw new Problem(400, 'Invalid body', '"clientId" must be a client id', { field: 'clientId' });
+        server.consents.withdraw(input.username, input.clientId as string | undefined);
+        return { withdrawn: { username: input.username, clientId: input.clientId } };
+      },
+    },
     {
       method: 'POST',
       pattern: /^\/clock\/advance$/,

@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Next } from 'koa';
 import type { AuthorizationHttpContext } from '../authorization/authorization-context.ts';
 import type { FaultNote } from '../journal/types.ts';
+import { authorizationFaultHooks } from './authorization-faults.ts';
 import { answerFault, answerRateLimited, cutResponse, dropConnection } from './answer-fault.ts';
 import type { Deferred, Firing } from './fault-engine.ts';
 import { gatherFacts, type GatheredFacts } from './gather-facts.ts';
@@ -14,8 +15,9 @@ import type { FaultContext } from './fault-context.ts';
 /**
  * The fault layer of the architecture: the engine plans once per request which rules fire; this
  * carries the plan out (delays, clock skew, early revocation, token hooks for the token endpoint,
- * then the answering rules in turn until one answers) and notes in the journal every rule that
- * acted. With no rule for the request's endpoint it costs one lookup.
+ * authorization hooks for the browser flow, then the answering rules in turn until one answers)
+ * and notes in the journal every rule that acted. With no rule for the request's endpoint it
+ * costs one lookup.
  */
 export function applyFaults(server: FaultContext) {
   return async (ctx: AuthorizationHttpContext, next: Next) => {
@@ -69,6 +71,7 @@ export function applyFaults(server: FaultContext) {
     const truncations: Deferred[] = [];
     for (const deferred of plan.later) {
       if (deferred.rule.action.type === 'truncate') truncations.push(deferred);
+      else if (deferred.rule.action.type === 'authorization_error') (ctx.state.authorizationHooks ??= []).push(authorizationFaultHooks(deferred, note));
       else (ctx.state.tokenHooks ??= []).push(tokenFaultHooks(deferred, { unknownKey: server.faults.unknownKey, reissued: server.faults.reissued, profile: server.config.profile }, note));
     }
 

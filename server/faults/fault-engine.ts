@@ -4,7 +4,7 @@ import { globToRegExp, inCountWindow, matchesRequest, resolveTime } from './matc
 import { PRESETS } from './presets.ts';
 import { createRandom } from './random.ts';
 import type { RequestFacts } from './request-facts.ts';
-import { ruleSchema, type FaultAction, type FaultRule, type FaultRuleInput } from './rule-schema.ts';
+import { ACTION_ENDPOINTS, ruleSchema, type FaultAction, type FaultRule, type FaultRuleInput } from './rule-schema.ts';
 import { Listeners } from '../base/listeners.ts';
 
 /** A fault rule that cannot be applied: the message names what is wrong and how to fix it. */
@@ -43,7 +43,8 @@ export interface Firing {
  * - `now`: rules that act before the endpoint (delay, clock_skew, invalid_token), reached by every
  *   request the plan is for;
  * - `later`: rules that act on the issued token or the answer (token_mutation, token_response,
- *   truncate), reached only if the request gets that far (`reach()`, at most once each);
+ *   id_token_mutation, truncate) or at a step of the browser flow (authorization_error), reached
+ *   only if the request gets that far (`reach()`, at most once each);
  * - answering rules, tried in the order they were added until one answers (`nextAnswer()`).
  */
 export interface FaultPlan {
@@ -62,7 +63,7 @@ export interface Deferred {
 
 /** Actions that act before the endpoint runs; the other shaping actions act on its answer. */
 const BEFORE_ENDPOINT: ReadonlySet<FaultAction['type']> = new Set(['delay', 'clock_skew', 'invalid_token']);
-const ON_ANSWER: ReadonlySet<FaultAction['type']> = new Set(['token_mutation', 'token_response', 'truncate']);
+const ON_ANSWER: ReadonlySet<FaultAction['type']> = new Set(['token_mutation', 'token_response', 'truncate', 'id_token_mutation', 'authorization_error']);
 
 interface RuleState {
   rule: FaultRule;
@@ -179,6 +180,17 @@ export class FaultEngine {
       action = expansion.action;
     } else if (given.params !== undefined) {
       throw new FaultRuleError([{ path: 'params', message: 'params belong to a preset; a full rule puts its settings in "action"' }]);
+    }
+    const acts = ACTION_ENDPOINTS[(action as FaultAction).type];
+    const named = match.endpoint === undefined ? [] : Array.isArray(match.endpoint) ? match.endpoint : [match.endpoint];
+    const never = named.filter((endpoint) => acts !== undefined && !acts.includes(endpoint));
+    if (acts && never.length > 0) {
+      throw new FaultRuleError([
+        {
+          path: 'match.endpoint',
+          message: `a ${(action as FaultAction).type} rule acts on ${acts.join(', ')} only, never on ${never.join(', ')}; leave ${never.length > 1 ? 'them' : 'it'} out`,
+        },
+      ]);
     }
     const id = given.id ?? this.#freshId();
     return {

@@ -1,4 +1,7 @@
 import { readFormRequest } from '../authorization/form-request.ts';
+import { consentScopes } from '../authorization/interaction/authorization-request.ts';
+import { INTERACTION_COOKIE, readBrowserCookie } from '../authorization/interaction/browser-cookies.ts';
+import { readInteractionParams } from '../authorization/interaction/read-interaction-params.ts';
 import { parseBearer } from '../http/authorization-header.ts';
 import type { HttpContext } from '../http/types.ts';
 import { readUnverified } from '../tokens/index.ts';
@@ -8,7 +11,7 @@ import type { FaultContext } from './fault-context.ts';
 export interface GatheredFacts extends RequestFacts {
   /** Who rate limits count against: the client id, else the caller's address. */
   clientKey: string;
-  /** The token an API call presents (unverified). */
+  /** The token an API or userinfo call presents (unverified). */
   presented?: { jti?: string; exp?: number };
 }
 
@@ -38,7 +41,27 @@ export async function gatherFacts(ctx: HttpContext, server: FaultContext): Promi
     facts.scope = facts.params?.get('scope');
     facts.resources = server.config.resources;
     facts.clientId = basicClientId(ctx.get('authorization')) ?? facts.params?.get('client_id') ?? assertionSubject(facts.params?.get('client_assertion'));
-  } else if (endpoint === 'api') {
+  } else if (endpoint === 'authorize') {
+    // The query of a GET, the form of a POST: read once and shared with the endpoint.
+    try {
+      const params = await readInteractionParams(ctx, server.config.server.maxBodyBytes);
+      facts.params = new Map([...params].map(([key, values]) => [key, values[0] as string]));
+      facts.clientId = facts.params.get('client_id');
+      facts.scope = facts.params.get('scope');
+    } catch {
+      // The endpoint shows what is wrong with the request.
+    }
+    facts.resources = server.config.resources;
+  } else if (endpoint === 'login' || endpoint === 'consent') {
+    // The authorization request the page is for, named by the browser's interaction cookie (the
+    // page checks that its form names the same one): its client and the scopes it asks for.
+    const interaction = server.interactions.get(readBrowserCookie(ctx, INTERACTION_COOKIE), server.clock.nowSeconds());
+    if (interaction) {
+      facts.clientId = interaction.request.clientId;
+      facts.scope = consentScopes(interaction.request).join(' ');
+    }
+    facts.resources = server.config.resources;
+  } else if (endpoint === 'api' || endpoint === 'userinfo') {
     const token = parseBearer(ctx.get('authorization')).credentials;
     const claims = token ? readUnverified(token) : undefined;
     if (claims) {

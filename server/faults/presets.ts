@@ -17,6 +17,10 @@ interface PresetDefinition<P extends z.ZodObject> {
 
 const TOKEN: FaultMatch = { endpoint: 'token' };
 const API: FaultMatch = { endpoint: 'api' };
+/** The browser flow's requests: the authorization request and its login and consent pages. */
+const BROWSER_FLOW: FaultMatch = { endpoint: ['authorize', 'login', 'consent'] };
+const ANY_STEP = ['login', 'consent', 'code'] as const;
+const stepParam = z.union([z.enum(ANY_STEP), z.array(z.enum(ANY_STEP)).min(1)]).optional();
 
 /** A proxy's error page, as an nginx or OCI load balancer in front of IDCS answers. */
 export function proxyErrorPage(status: number): string {
@@ -284,6 +288,98 @@ export const PRESETS: Record<string, PresetDefinition<z.ZodObject>> = {
     summary: 'send the headers and half the body, then close',
     params: none,
     expand: () => ({ description: 'token responses are truncated', match: TOKEN, action: { type: 'truncate' } }),
+  }),
+  // --- Authorization code flow: the token endpoint ---------------------------------------
+  'token.code_expired': define({
+    summary: 'invalid_grant "The authorization code has expired." for a code redemption',
+    params: none,
+    expand: () => ({
+      description: 'authorization codes are refused as expired',
+      match: { endpoint: 'token', grantType: 'authorization_code' },
+      action: oauthError('invalid_grant', 'The authorization code has expired.'),
+    }),
+  }),
+  'token.code_reused': define({
+    summary: 'invalid_grant "The authorization code has already been used." for a code redemption',
+    params: none,
+    expand: () => ({
+      description: 'authorization codes are refused as already used',
+      match: { endpoint: 'token', grantType: 'authorization_code' },
+      action: oauthError('invalid_grant', 'The authorization code has already been used.'),
+    }),
+  }),
+  'token.refresh_expired': define({
+    summary: 'invalid_grant "The refresh token has expired." for a refresh',
+    params: none,
+    expand: () => ({
+      description: 'refresh tokens are refused as expired',
+      match: { endpoint: 'token', grantType: 'refresh_token' },
+      action: oauthError('invalid_grant', 'The refresh token has expired.'),
+    }),
+  }),
+  // --- Authorization code flow: the browser (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) ----------
+  'authorize.access_denied': define({
+    summary: 'the user refuses consent: the redirect URI gets access_denied "The user denied the consent." and the state, instead of a code',
+    params: z.object({ step: stepParam, description: z.string().optional() }).strict(),
+    expand: (p) => ({
+      description: 'the user denies the authorization',
+      match: BROWSER_FLOW,
+      action: { type: 'authorization_error', error: 'access_denied', description: p.description ?? 'The user denied the consent.', step: p.step ?? 'code' },
+    }),
+  }),
+  'authorize.login_required': define({
+    summary: 'login_required at the redirect URI even with a session (e.g. the IDCS session ended), at the first step the flow reaches',
+    params: z.object({ step: stepParam, description: z.string().optional() }).strict(),
+    expand: (p) => ({
+      description: 'the authorization server wants the user to log in again',
+      match: BROWSER_FLOW,
+      action: { type: 'authorization_error', error: 'login_required', description: p.description ?? 'End-User authentication is required', step: p.step ?? [...ANY_STEP] },
+    }),
+  }),
+  'authorize.consent_required': define({
+    summary: 'consent_required at the redirect URI after the login, instead of the consent page or the code',
+    params: z.object({ step: stepParam, description: z.string().optional() }).strict(),
+    expand: (p) => ({
+      description: 'the authorization server wants the user to consent again',
+      match: BROWSER_FLOW,
+      action: { type: 'authorization_error', error: 'consent_required', description: p.description ?? 'End-User consent is required', step: p.step ?? ['consent', 'code'] },
+    }),
+  }),
+  'login.slow': define({
+    summary: 'the login page answers late (its GET and the form POST)',
+    params: z.object({ ms: z.number().min(0).optional(), jitterMs: z.number().min(0).optional() }).strict(),
+    expand: (p) => ({ description: `the login page is ${p.ms ?? 3000}ms late`, match: { endpoint: 'login' }, action: { type: 'delay', ms: p.ms ?? 3000, jitterMs: p.jitterMs } }),
+  }),
+  // --- Authorization code flow: ID tokens a relying party must refuse (OIDC Core §3.1.3.7) --
+  'id_token.wrong_nonce': define({
+    summary: 'issue an ID token whose nonce is not the one the authorization request sent',
+    params: z.object({ nonce: z.string().optional() }).strict(),
+    expand: (p) => ({ description: 'ID tokens carry another nonce', match: TOKEN, action: { type: 'id_token_mutation', nonce: p.nonce ?? 'not-the-nonce-you-sent' } }),
+  }),
+  'id_token.wrong_audience': define({
+    summary: 'issue an ID token with another aud than the client id',
+    params: z.object({ audience: z.string().optional() }).strict(),
+    expand: (p) => ({ description: 'ID tokens carry another audience', match: TOKEN, action: { type: 'id_token_mutation', audience: p.audience ?? 'another-client' } }),
+  }),
+  'id_token.wrong_issuer': define({
+    summary: 'issue an ID token with another iss',
+    params: z.object({ issuer: z.string().optional() }).strict(),
+    expand: (p) => ({ description: 'ID tokens carry another issuer', match: TOKEN, action: { type: 'id_token_mutation', issuer: p.issuer ?? 'https://impostor.example.test/' } }),
+  }),
+  'id_token.bad_signature': define({
+    summary: 'issue an ID token whose signature does not verify',
+    params: none,
+    expand: () => ({ description: 'ID tokens carry a broken signature', match: TOKEN, action: { type: 'id_token_mutation', badSignature: true } }),
+  }),
+  'id_token.expired': define({
+    summary: 'issue an ID token that is already expired',
+    params: none,
+    expand: () => ({ description: 'issued ID tokens are already expired', match: TOKEN, action: { type: 'id_token_mutation', expired: true } }),
+  }),
+  'userinfo.invalid_token': define({
+    summary: 'userinfo refuses the presented access token: 401 invalid_token (the token is revoked for good, or treated as expired)',
+    params: z.object({ reason: z.enum(['revoked', 'expired']).optional() }).strict(),
+    expand: (p) => ({ description: 'userinfo refuses the access token', match: { endpoint: 'userinfo' }, action: { type: 'invalid_token', reason: p.reason ?? 'revoked' } }),
   }),
   // --- Resource server (the mock API) ----------------------------------------------------
   'api.revoke_early': define({

@@ -50,6 +50,23 @@ export const matchSchema = z
   .strict();
 
 const statusCode = z.number().int().min(100).max(599);
+
+/** Steps of the browser flow where an authorization_error can end it (the authorization server's AuthorizationStep). */
+export const AUTHORIZATION_STEPS = ['login', 'consent', 'code'] as const;
+/** Errors an authorization endpoint sends back to the redirect URI (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
+export const AUTHORIZATION_ERRORS = [
+  'access_denied',
+  'login_required',
+  'consent_required',
+  'interaction_required',
+  'temporarily_unavailable',
+  'server_error',
+  'invalid_request',
+  'invalid_scope',
+  'unauthorized_client',
+  'unsupported_response_type',
+] as const;
+
 const headersSchema = z.record(z.string(), z.string());
 
 /** What a rule does to the requests it matches. */
@@ -140,7 +157,37 @@ export const actionSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('clock_skew'), seconds: z.number().int() }).strict(),
   z.object({ type: z.literal('insufficient_scope'), scope: z.string().optional() }).strict(),
+  z
+    .object({
+      type: z.literal('authorization_error'),
+      error: z
+        .enum(AUTHORIZATION_ERRORS)
+        .describe('The error the client hears at its redirect URI (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6), with the state it sent.'),
+      description: z.string().describe('error_description. Default: "<error> (injected)".').optional(),
+      step: oneOrMany(z.enum(AUTHORIZATION_STEPS))
+        .describe('Before which step of the browser flow: the login page, the consent page, or the code (default); a list = the first of them the request reaches.')
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('id_token_mutation'),
+      nonce: z.string().describe('Put this nonce instead of the one the authorization request sent.').optional(),
+      dropNonce: z.boolean().describe('Leave the nonce claim out.').optional(),
+      audience: z.string().describe('Put this aud instead of the client id.').optional(),
+      issuer: z.string().describe('Put this iss instead.').optional(),
+      expired: z.boolean().describe('Issue an ID token that is already expired (exp in the past).').optional(),
+      badSignature: z.boolean().describe('Send it with a signature that does not verify.').optional(),
+    })
+    .strict()
+    .refine((a) => !(a.dropNonce && a.nonce !== undefined), 'give "nonce" or "dropNonce", not both'),
 ]);
+
+/** The endpoints each action can act on, for the actions that act on only some of them. */
+export const ACTION_ENDPOINTS: Partial<Record<FaultAction['type'], readonly Endpoint[]>> = {
+  authorization_error: ['authorize', 'login', 'consent'],
+  id_token_mutation: ['token'],
+};
 
 export const ruleSchema = z
   .object({

@@ -17,6 +17,8 @@ export interface RequestState {
   skipJournal?: boolean;
   /** The parsed form of an OAuth POST, read once and shared (see authorization/form-request.ts). */
   form?: Promise<Map<string, string>>;
+  /** Every value of every parameter of a browser request (query or form), read once and shared (authorization/interaction/read-interaction-params.ts). */
+  browserParams?: Promise<Map<string, string[]>>;
   face?: Face;
   /** Seconds the verification clock runs ahead (clock_skew faults): the API's token checks and client assertions. */
   verifySkew?: number;

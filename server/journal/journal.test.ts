@@ -377,7 +377,7 @@ describe('Journal', () => {
   });
 
   it('ENDPOINTS lists every Endpoint once', () => {
-    const expected: Endpoint[] = ['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'other'];
+    const expected: Endpoint[] = ['token', 'api', 'jwks', 'discovery', 'introspect', 'revoke', 'authorize', 'login', 'consent', 'userinfo', 'logout', 'other'];
     expect([...ENDPOINTS].sort()).toEqual([...expected].sort());
     expect(new Set(ENDPOINTS).size).toBe(ENDPOINTS.length);
   });

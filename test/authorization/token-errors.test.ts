@@ -29,7 +29,7 @@ describe('idcs token endpoint errors', () => {
         server: { maxBodyBytes: MAX_BODY },
         clients: [
           { id: DEMO.clientId, secret: DEMO.secret, name: DEMO.clientName },
-          { id: 'code-only', secret: 'code-only-secret', grants: ['authorization_code'] },
+          { id: 'code-only', secret: 'code-only-secret', grants: ['authorization_code'], redirectUris: ['http://127.0.0.1:8080/callback'] },
           { id: 'inactive', secret: 'inactive-secret', active: false },
           { id: 'toggled', secret: 'toggled-secret' },
         ],

@@ -25,8 +25,10 @@ describe('GET /_understudy/clients', () => {
         authMethod: 'client_secret_basic',
         hasSecret: true,
       }),
+      expect.objectContaining({ id: 'demo-web-app', grants: ['authorization_code', 'refresh_token'], hasSecret: true }),
     ]);
     expect(reply.text).not.toContain('demo-secret');
+    expect(reply.text).not.toContain('demo-web-secret');
     expect(reply.body.clients[0]).not.toHaveProperty('secret');
     expect(reply.body.clients[0]).not.toHaveProperty('secretDigest');
   });
@@ -46,7 +48,7 @@ describe('POST /_understudy/clients', () => {
     expect((await h.api('GET', EMPS_PATH, { token })).status).toBe(200);
 
     const list = (await h.control('GET', '/clients')).body.clients.map((c: { id: string }) => c.id);
-    expect(list.sort()).toEqual(['demo-client', 'new-app']);
+    expect(list.sort()).toEqual(['demo-client', 'demo-web-app', 'new-app']);
   });
 
   it('posting the same id again answers 200 and replaces the client', async () => {
@@ -90,7 +92,7 @@ describe('POST /_understudy/clients', () => {
     expect(reply.body.detail).toContain('scopes[0]');
     expect(reply.body.issues).toEqual([expect.objectContaining({ path: expect.stringMatching(/scopes\[0\]$/), value: 'urn:nope' })]);
     // Nothing was registered.
-    expect((await h.control('GET', '/clients')).body.clients).toHaveLength(1);
+    expect((await h.control('GET', '/clients')).body.clients).toHaveLength(2);
   });
 
   it('issue paths of semantic errors have no leading dot, like schema errors', async () => {

@@ -1,11 +1,15 @@
 /**
  * The dashboard in a real browser (headless Chromium through playwright-core): traffic shows up
- * as rows and token bars, the controls change what the server answers, and the page shows it.
+ * as rows and token bars, the controls change what the server answers, and the page shows it;
+ * a person's sign-in (authorization code flow) shows as a sequence of steps in the sign-ins view.
  * Skipped only where /usr/bin/chromium is missing; CI installs it.
  */
 import { existsSync } from 'node:fs';
+import * as client from 'openid-client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMBEDDED_CONFIG, type UnderstudyConfig } from '../../server/index.ts';
+import { HttpPerson } from '../support/http-person.ts';
 import { startServer, type UnderstudyServer } from '../support/start-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -13,6 +17,8 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the dashboard browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 const EMPS = '/hcmRestApi/resources/11.13.18.05/emps';
+const REDIRECT = 'http://127.0.0.1:7999/callback';
+const SIGNED_OUT = 'http://127.0.0.1:7999/signed-out';
 /** The page draws from a live stream; a loaded two-core machine can take seconds to get there. */
 const POLL = { timeout: 10_000 };
 
@@ -27,7 +33,15 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
   const problems: string[] = [];
 
   beforeAll(async () => {
-    [browser, server] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }), startServer()]);
+    // The embedded demo client, and a web app and a person for the sign-in tests.
+    const config: UnderstudyConfig = {
+      users: [{ username: 'ada', password: 'lovelace', email: 'ada@example.test' }],
+      clients: [
+        ...(EMBEDDED_CONFIG.clients ?? []).filter((c) => c.id === 'demo-client'),
+        { id: 'web-app', secret: 'web-secret', grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], postLogoutRedirectUris: [SIGNED_OUT] },
+      ],
+    };
+    [browser, server] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }), startServer({ config })]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // A CSP violation or a script error shows up here.
     page.on('console', (message) => {
@@ -188,6 +202,105 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
     await expect.poll(() => rows().last().getAttribute('data-seq'), POLL).toBe(String(last));
     expect(await rows().count()).toBe(500);
     expect(await rows().first().getAttribute('data-seq')).toBe(String(last - 499));
+  });
+
+  /** A failed sign-in (wrong password), then a full one: code, token, userinfo, refresh, logout. */
+  async function signInTwice(): Promise<void> {
+    const config = await client.discovery(new URL('/.well-known/openid-configuration', server.url), 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st', nonce: 'nc' });
+    await expect(new HttpPerson(server.url).signIn(url.href, { password: 'wrong' })).rejects.toThrow(/login refused/);
+    const person = new HttpPerson(server.url);
+    const callback = await person.signIn(url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'st', expectedNonce: 'nc' });
+    await client.fetchUserInfo(config, tokens.access_token, 'ada');
+    await client.refreshTokenGrant(config, tokens.refresh_token as string);
+    const logout = await person.request('GET', client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: SIGNED_OUT }).href);
+    expect(logout.status).toBe(302);
+  }
+
+  const FULL_FLOW = ['login_required', 'login_shown', 'login_succeeded', 'consent_shown', 'consent_given', 'code_redeemed', 'userinfo', 'refresh', 'signed_out'];
+  const signIns = () => page.locator('#signins > li.signin');
+  // Typed by hand: the tsconfig has no DOM lib.
+  type StepElement = { dataset: Record<string, string>; className: string; querySelector(selector: string): { textContent: string | null } | null };
+  const stepsOf = (signIn: ReturnType<Page['locator']>) =>
+    signIn.locator('.step').evaluateAll((items: StepElement[]) =>
+      items.map((item) => ({
+        seq: Number(item.dataset.seq),
+        step: item.dataset.step,
+        decision: item.dataset.decision,
+        tone: /tone-(\w+)/.exec(item.className)?.[1],
+        label: item.querySelector('.s-label')?.textContent,
+        reason: item.querySelector('.reason')?.textContent,
+      })),
+    );
+
+  it('shows a sign-in as a sequence: a failed login as rejected, then every step of the full flow in order, with its reason', async () => {
+    const before = server.journal.recorded;
+    await signInTwice();
+    const journal = server.journal.entries().filter((e) => e.seq > before);
+    const reasonOf = new Map(journal.map((e) => [e.seq, e.reason]));
+
+    // In the requests view, the rows name their step; the failed login's is rejected.
+    const failedRow = page.locator('#rows tr').filter({ has: page.locator('.step-chip[data-step="login_failed"]') });
+    await expect.poll(() => failedRow.count(), POLL).toBe(1);
+    expect(await failedRow.locator('.step-chip').getAttribute('class')).toContain('tone-bad');
+    expect(await failedRow.locator('.reason').textContent()).toBe('wrong password for ada');
+
+    // The tabs work from the keyboard: ArrowRight from the requests tab shows the sign-ins.
+    const signInsTab = page.getByRole('tab', { name: 'Sign-ins' });
+    await expect.poll(() => signInsTab.textContent(), POLL).toContain('2');
+    await page.getByRole('tab', { name: 'Requests' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await signInsTab.getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('tab-signins');
+    await page.locator('#signins-scroll').waitFor({ state: 'visible' });
+    expect(await page.locator('#traffic-scroll').isVisible()).toBe(false);
+
+    await expect.poll(() => signIns().count(), POLL).toBe(2);
+    const [failed, signedIn] = [signIns().nth(0), signIns().nth(1)];
+    expect(await failed.getAttribute('data-outcome')).toBe('login_failed');
+    expect(await failed.locator('.signin-who').textContent()).toBe('web-app · not signed in (tried ada)');
+    expect(await failed.locator('.outcome').getAttribute('class')).toContain('tone-bad');
+    const failedSteps = await stepsOf(failed);
+    expect(failedSteps.map((s) => s.step)).toEqual(['login_required', 'login_shown', 'login_failed']);
+    expect(failedSteps.at(-1)).toMatchObject({ decision: 'rejected', tone: 'bad', label: 'login failed', reason: 'wrong password for ada' });
+
+    await expect.poll(async () => (await stepsOf(signedIn)).map((s) => s.step), POLL).toEqual(FULL_FLOW);
+    expect(await signedIn.getAttribute('data-user')).toBe('ada');
+    expect(await signedIn.getAttribute('data-outcome')).toBe('signed_out');
+    const shown = await stepsOf(signedIn);
+    // In journal order, each with the server's own reason.
+    expect(shown.map((s) => s.seq)).toEqual([...shown.map((s) => s.seq)].sort((a, b) => a - b));
+    for (const step of shown) expect(step.reason).toBe(reasonOf.get(step.seq));
+    expect(shown.map((s) => s.label)).toEqual(['login required', 'login page', 'login succeeded', 'consent page', 'consent given+ code issued', 'code redeemed', 'userinfo', 'refresh', 'signed out']);
+    expect(shown.map((s) => s.tone)).toEqual(['info', 'info', 'ok', 'info', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    // Browser steps come from the browser lane; the code goes on to the client; token calls come from the client.
+    const lanes = (step: string) => signedIn.locator(`.step[data-step="${step}"] [role="img"]`);
+    expect(await lanes('login_shown').getAttribute('aria-label')).toBe('Browser to understudy');
+    expect(await lanes('consent_given').getAttribute('aria-label')).toBe('Browser to understudy, then on to the client');
+    expect(await lanes('code_redeemed').getAttribute('aria-label')).toBe('Client to understudy');
+    expect(await signedIn.locator('.step[data-step="consent_given"] .seq-arrow.to-client').count()).toBe(1);
+  });
+
+  it('folds a sign-in from the keyboard, and draws the sign-ins again from the snapshot after a reload', async () => {
+    const toggle = signIns().nth(1).getByRole('button');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await signIns().nth(1).locator('.steps').isVisible()).toBe(false);
+    await page.keyboard.press('Space');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    // The page opens on the requests; the sign-ins are drawn from the snapshot all the same.
+    expect(await page.getByRole('tab', { name: 'Requests' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tab', { name: 'Sign-ins' }).click();
+    await expect.poll(() => signIns().count(), POLL).toBe(2);
+    expect(await signIns().nth(0).getAttribute('data-outcome')).toBe('login_failed');
+    expect((await stepsOf(signIns().nth(1))).map((s) => s.step)).toEqual(FULL_FLOW);
   });
 
   it('ran without script errors or CSP violations', () => {

@@ -192,7 +192,7 @@ describe('GET /_understudy/faults/presets', () => {
     });
     expect(presets.find((p) => p.name === 'token.hang')?.params).toEqual([]);
     for (const preset of presets) {
-      expect(preset.name).toMatch(/^(token|api)\.[a-z0-9_]+$/);
+      expect(preset.name).toMatch(/^(token|api|authorize|login|id_token|userinfo)\.[a-z0-9_]+$/);
       expect(preset.summary.length).toBeGreaterThan(5);
       // Every listed preset is accepted as-is.
       expect((await s.postFault({ preset: preset.name })).status, preset.name).toBe(201);

@@ -23,13 +23,16 @@ export interface AuthorizeCase {
 export interface CaseClients {
   clientId: string;
   publicClientId: string;
+  /** Registered for both clients. */
   redirectUri: string;
+  /** Registered for the public client only. */
+  secondRedirectUri: string;
 }
 
 export const CODE_VERIFIER = 'reference-code-verifier-0123456789-abcdefghijklmnop';
 export const CODE_CHALLENGE = createHash('sha256').update(CODE_VERIFIER).digest('base64url');
 
-export function authorizeCases({ clientId, publicClientId, redirectUri }: CaseClients): AuthorizeCase[] {
+export function authorizeCases({ clientId, publicClientId, redirectUri, secondRedirectUri }: CaseClients): AuthorizeCase[] {
   const base: [string, string][] = [
     ['client_id', clientId],
     ['response_type', 'code'],
@@ -110,6 +113,30 @@ export function authorizeCases({ clientId, publicClientId, redirectUri }: CaseCl
     get('max-age-zero', 'max_age=0', req({ max_age: '0' }), 'turned into prompt=login (request_parameters.js:160-166)'),
     get('unknown-param', 'unknown parameter foo=bar', req({ foo: 'bar' }), 'not in the allow list, ignored (helpers/params.js:8)'),
     get('id-token-hint-garbage', 'id_token_hint=garbage', req({ id_token_hint: 'garbage' }), 'actions/authorization/claims.js:116'),
+    // Added for the parity test (test/three-legged/authorize-parity.test.ts).
+    get('dupe-response-mode', 'response_mode twice', [...base, ['response_mode', 'query'], ['response_mode', 'query']], 'shared/reject_dupes.js:21; response_mode cleared, so the default (query) carries it'),
+    get('dupe-unknown-param', 'unknown parameter foo twice', [...base, ['foo', '1'], ['foo', '2']], 'not in the allow list, never read (helpers/params.js:8), so its repeat is not seen'),
+    get('redirect-uri-empty', 'redirect_uri= (empty value), client has one registered', req({ redirect_uri: '' }), 'helpers/params.js:9 (empty → undefined), then response_parameters.js:133'),
+    get('redirect-uri-second', 'the second registered redirect_uri (public client)', req({ redirect_uri: secondRedirectUri }, [], pub), 'models/client.js:505 → 488 (exact match against each registered URI)'),
+    get('response-type-id-token', 'response_type=id_token (supported, not registered for client)', req({ response_type: 'id_token', nonce: 'n' }), 'actions/authorization/response_parameters.js:77; fragment by default for id_token (helpers/resolve_response_mode.js:2)'),
+    get('response-type-none', 'response_type=none (supported, not registered for client)', req({ response_type: 'none' }), 'actions/authorization/response_parameters.js:77'),
+    get('response-type-token-query', 'response_type=token with response_mode=query', req({ response_type: 'token', response_mode: 'query' }), 'actions/authorization/response_parameters.js:53 (query is refused for front-channel token responses); checked before response_type support'),
+    get('scope-double-space', 'scope="openid  profile" (two spaces)', req({ scope: 'openid  profile' }), 'helpers/is_valid_scope.js:1 (scope-tokens separated by exactly one space, RFC 6749 §3.3)'),
+    get('scope-only-offline-access', 'scope=offline_access (no openid)', req({ scope: 'offline_access' }), 'offline_access dropped without openid and prompt=consent (actions/authorization/scopes.js:33-40)'),
+    get('prompt-consent', 'prompt=consent', req({ prompt: 'consent' }), 'valid'),
+    get('prompt-select-account', 'prompt=select_account', req({ prompt: 'select_account' }), 'actions/authorization/request_parameters.js:137: the default policy has only login and consent (helpers/configuration.js:524-527)'),
+    get('prompt-double-space', 'prompt="login  consent" (two spaces)', req({ prompt: 'login  consent' }), "split on single spaces (helpers/oidc_context.js:166), so '' is an unsupported value (request_parameters.js:137)"),
+    get('prompt-none-max-age-zero', 'prompt=none with max_age=0, no session', req({ prompt: 'none', max_age: '0' }), 'max_age=0 adds login (request_parameters.js:160-166), which prompt=none cannot satisfy (interactions.js:83-87)'),
+    get('max-age-huge', 'max_age=99999999999 (11 digits)', req({ max_age: '99999999999' }), 'a safe integer (actions/authorization/request_parameters.js:156)'),
+    get('max-age-plus', 'max_age=+5', req({ max_age: '+5' }), 'converted with unary + (actions/authorization/request_parameters.js:154), so accepted'),
+    get('max-age-fraction', 'max_age=1.5', req({ max_age: '1.5' }), 'actions/authorization/request_parameters.js:156 (not an integer)'),
+    get('resource-unknown', 'resource=https://unknown.example/ (unknown resource)', req({ resource: 'https://unknown.example/' }), 'features.resourceIndicators.getResourceServerInfo throws InvalidTarget (helpers/defaults.js:295)'),
+    get('resource-relative', 'resource=foo (not an absolute URI)', req({ resource: 'foo' }), 'shared/check_resource.js:65'),
+    get('state-empty-error', 'state= (empty value), with an error (prompt=foo)', req({ state: '', prompt: 'foo' }), 'helpers/params.js:9 (empty → undefined), so no state is echoed'),
+    get('state-9000', 'state of 9000 characters', req({ state: 's'.repeat(9000) }), 'no length limit on state'),
+    get('state-9000-error', 'state of 9000 characters, with an error (prompt=foo)', req({ state: 's'.repeat(9000), prompt: 'foo' }), 'echoed in full'),
+    get('login-hint-9000', 'login_hint of 9000 characters', req({ login_hint: 'l'.repeat(9000) }), 'no length limit'),
+    get('unknown-param-9000', 'unknown parameter of 9000 characters', req({ foo: 'f'.repeat(9000) }), 'not in the allow list, ignored (helpers/params.js:8)'),
     { id: 'post-form', title: 'POST, form body (valid request)', method: 'POST', params: base, source: 'POST /auth routed (helpers/initialize_app.js:161, enableHttpPostMethods true)' },
     { id: 'post-form-error', title: 'POST, form body, with an error (prompt=foo)', method: 'POST', params: req({ prompt: 'foo' }), source: 'same checks as GET' },
     { id: 'post-form-query-params', title: 'POST, empty form body, parameters in the URL query', method: 'POST', params: [], urlQuery: base, source: 'POST reads only the body (shared/assemble_params.js:4)' },

@@ -7,13 +7,15 @@
  *   await ref.close();
  *
  * The provider listens on 127.0.0.1, port 0, and its issuer is its own URL. Its authorization
- * endpoint is `${url}/auth` (oidc-provider's default route). Interactions are not implemented
- * (devInteractions off): a request that passes validation is answered with a 303 to
- * `/interaction/<uid>`, which is all a parameter-validation comparison needs.
+ * endpoint is `${url}/auth` (oidc-provider's default route). A request that passes validation is
+ * answered with a 303 to `/interaction/<uid>`, which is all a parameter-validation comparison
+ * needs; with `devInteractions: true` oidc-provider's development login/consent pages answer
+ * there, so a code can be obtained (oidc-provider-code-flow.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
+import { authorizeAnswer, type AuthorizeAnswer, type AuthorizeRequestOptions } from './authorize-answer.ts';
 
 // oidc-provider publishes no type declarations; this is the little of its API used here.
 type ProviderInstance = { callback(): (req: IncomingMessage, res: ServerResponse) => void };
@@ -28,6 +30,8 @@ export interface ReferenceProvider {
   secret: string;
   /** https://app.example/cb, registered for both clients. */
   redirectUri: string;
+  /** https://app.example/cb2, registered for the public client only. */
+  secondRedirectUri: string;
   /** Public client: token_endpoint_auth_method none, so PKCE is required; two redirect URIs. */
   publicClientId: string;
 }
@@ -40,6 +44,8 @@ export interface ReferenceProviderOptions {
   enableHttpPostMethods?: boolean;
   /** Mount oidc-provider's development login/consent pages (needed to obtain a real code). Default false. */
   devInteractions?: boolean;
+  /** Serve token introspection (RFC 7662) at `${url}/token/introspection`, to see a token revoked. Default false. */
+  introspection?: boolean;
   /** ttl overrides in seconds, e.g. { AuthorizationCode: 60 }. */
   ttl?: Record<string, number>;
 }
@@ -49,7 +55,7 @@ export const REFERENCE_REDIRECT_URI = 'https://app.example/cb';
 export const REFERENCE_SECOND_REDIRECT_URI = 'https://app.example/cb2';
 
 export async function startReferenceProvider(options: ReferenceProviderOptions = {}): Promise<ReferenceProvider> {
-  const { default: Provider } = (await import('oidc-provider' as string)) as { default: ProviderConstructor };
+  const { default: Provider, errors } = (await import('oidc-provider' as string)) as { default: ProviderConstructor; errors: { InvalidTarget: new () => Error } };
   const clientId = 'ref-confidential';
   const secret = 'ref-confidential-secret';
   const publicClientId = 'ref-public';
@@ -95,7 +101,17 @@ export async function startReferenceProvider(options: ReferenceProviderOptions =
       profile: ['name', 'family_name', 'given_name', 'updated_at'],
       email: ['email', 'email_verified'],
     },
-    features: { devInteractions: { enabled: options.devInteractions ?? false } },
+    features: {
+      devInteractions: { enabled: options.devInteractions ?? false },
+      introspection: { enabled: options.introspection ?? false },
+      // The default's behaviour (every resource indicator is unknown: invalid_target), without its "you MUST change it" warning.
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo: () => {
+          throw new errors.InvalidTarget();
+        },
+      },
+    },
     // The default; spelled out so the "interaction" answer's shape is visible here.
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     enableHttpPostMethods,
@@ -125,6 +141,7 @@ export async function startReferenceProvider(options: ReferenceProviderOptions =
     clientId,
     secret,
     redirectUri: REFERENCE_REDIRECT_URI,
+    secondRedirectUri: REFERENCE_SECOND_REDIRECT_URI,
     publicClientId,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -134,39 +151,14 @@ export async function startReferenceProvider(options: ReferenceProviderOptions =
   };
 }
 
-export interface ReferenceAuthorizeAnswer {
-  /**
-   * redirect: the error (or result) is delivered to the client's redirect_uri — by a 303 Location
-   * (response_mode query/fragment) or by an auto-submitting form_post page (see `via`).
-   * page: the user agent is shown an error page and nothing reaches the client.
-   * interaction: the request passed validation; a 303 into the provider's own login/consent.
-   */
-  kind: 'redirect' | 'page' | 'interaction';
-  status: number;
-  error?: string;
-  errorDescription?: string;
-  state?: string;
-  location?: string;
-  /** For kind 'redirect': how the parameters travel. */
-  via?: 'query' | 'fragment' | 'form_post';
-  /** RFC 9207 iss, which oidc-provider adds to every error response. */
-  iss?: string;
-}
-
-export interface ReferenceAuthorizeRequestOptions {
-  /** For POST: the request's content-type. Default application/x-www-form-urlencoded. */
-  contentType?: string;
-  /** For POST: a query string to put on the URL as well (oidc-provider reads only the body on POST). */
-  urlQuery?: string | URLSearchParams;
-}
-
-const decodeHtml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+/** What oidc-provider did with one authorization request (the shared classification of authorize-answer.ts). */
+export type ReferenceAuthorizeAnswer = AuthorizeAnswer;
+export type ReferenceAuthorizeRequestOptions = AuthorizeRequestOptions;
 
 /**
  * Sends one authorization request to `${baseUrl}/auth` without following redirects, and says
  * what oidc-provider did with it. `query` is the parameters (a string without '?', or URLSearchParams);
- * for POST they are the form body.
+ * for POST they are the form body (oidc-provider reads only the body on POST).
  */
 export async function referenceAuthorizeAnswer(
   baseUrl: string,
@@ -174,60 +166,5 @@ export async function referenceAuthorizeAnswer(
   method: 'GET' | 'POST' = 'GET',
   options: ReferenceAuthorizeRequestOptions = {},
 ): Promise<ReferenceAuthorizeAnswer> {
-  const params = typeof query === 'string' ? query.replace(/^\?/, '') : query.toString();
-  const endpoint = `${baseUrl.replace(/\/$/, '')}/auth`;
-  const response =
-    method === 'GET'
-      ? await fetch(params ? `${endpoint}?${params}` : endpoint, { redirect: 'manual' })
-      : await fetch(options.urlQuery === undefined ? endpoint : `${endpoint}?${options.urlQuery.toString()}`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' },
-          body: params,
-        });
-  const status = response.status;
-  const body = await response.text();
-  const location = response.headers.get('location') ?? undefined;
-
-  if (location !== undefined) {
-    const target = new URL(location, endpoint);
-    if (target.origin === new URL(endpoint).origin) return { kind: 'interaction', status, location };
-    const fragment = target.hash.length > 1;
-    return { kind: 'redirect', status, location, via: fragment ? 'fragment' : 'query', ...pick(new URLSearchParams(fragment ? target.hash.slice(1) : target.search)) };
-  }
-
-  // form_post: <form method="post" action="REDIRECT_URI"> with hidden inputs (lib/response_modes/form_post.js:27).
-  const form = /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(body);
-  if (form && body.includes('<title>Submitting Callback</title>')) {
-    const fields = new URLSearchParams();
-    for (const [, name, value] of form[2]!.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"\/>/g)) {
-      fields.append(decodeHtml(name!), decodeHtml(value!));
-    }
-    return { kind: 'redirect', status, location: decodeHtml(form[1]!), via: 'form_post', ...pick(fields) };
-  }
-
-  // The default renderError page: <pre><strong>KEY</strong>: VALUE</pre> (lib/helpers/defaults.js:473).
-  const fields = new URLSearchParams();
-  for (const [, key, value] of body.matchAll(/<pre><strong>([^<]*)<\/strong>: ([^<]*)<\/pre>/g)) {
-    fields.append(decodeHtml(key!), decodeHtml(value!));
-  }
-  if (!fields.has('error')) {
-    // Not oidc-provider's page (e.g. Koa's plain "Not Found" for an unrouted method): report the status only.
-    const text = body.trim().slice(0, 200);
-    return { kind: 'page', status, ...(text && !text.startsWith('<') ? { errorDescription: text } : {}) };
-  }
-  return { kind: 'page', status, ...pick(fields) };
-}
-
-function pick(fields: URLSearchParams): Pick<ReferenceAuthorizeAnswer, 'error' | 'errorDescription' | 'state' | 'iss'> {
-  const out: Pick<ReferenceAuthorizeAnswer, 'error' | 'errorDescription' | 'state' | 'iss'> = {};
-  const error = fields.get('error');
-  const errorDescription = fields.get('error_description');
-  const state = fields.get('state');
-  const iss = fields.get('iss');
-  if (error !== null) out.error = error;
-  if (errorDescription !== null) out.errorDescription = errorDescription;
-  if (state !== null) out.state = state;
-  if (iss !== null) out.iss = iss;
-  return out;
+  return authorizeAnswer(`${baseUrl.replace(/\/$/, '')}/auth`, query, method, options);
 }

@@ -30,10 +30,12 @@ export function authorizationCodeGrant({ server, client, params }: GrantRequest)
   if (found.status === 'expired') throw new OAuthError('invalid_grant', 'The authorization code has expired.', { reason: `code expired at ${code.exp}` });
 
   const redirectUri = params.get('redirect_uri');
-  if (redirectUri !== undefined ? redirectUri !== request.redirectUri : request.redirectUriGiven && server.profile.redemptionRepeatsRedirectUri) {
-    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request', {
-      reason: redirectUri === undefined ? 'redirect_uri missing; the authorization request named one (RFC 6749 §4.1.3)' : `redirect_uri ${redirectUri.slice(0, 300)} is not ${request.redirectUri}`,
-    });
+  const sent = request.redirectUriSent;
+  if (redirectUri === undefined && sent !== undefined && server.profile.redemptionRepeatsRedirectUri) {
+    throw new OAuthError('invalid_request', "missing required parameter 'redirect_uri'", { reason: 'redirect_uri missing; the authorization request named one (RFC 6749 §4.1.3)' });
+  }
+  if (redirectUri !== undefined && redirectUri !== request.redirectUri && redirectUri !== sent) {
+    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request', { reason: `redirect_uri ${redirectUri.slice(0, 300)} is not ${request.redirectUri}` });
   }
   const verifier = params.get('code_verifier');
   if (request.codeChallenge === undefined) {

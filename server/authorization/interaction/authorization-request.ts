@@ -9,10 +9,10 @@ export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
  */
 export interface AuthorizationRequest {
   clientId: string;
-  /** Where the answer goes: the request's redirect_uri, or the client's only one. */
+  /** Where the answer goes, absolute: the request's redirect_uri, or the client's only one. */
   redirectUri: string;
-  /** The request named redirect_uri, so the token request must name the same (RFC 6749 §4.1.3). */
-  redirectUriGiven: boolean;
+  /** redirect_uri as the request sent it, if it did: the token request must send the same (RFC 6749 §4.1.3). */
+  redirectUriSent?: string;
   responseMode: 'query' | 'fragment';
   state?: string;
   nonce?: string;

@@ -16,7 +16,7 @@ export function authorizeEndpoint(server: AuthorizationContext) {
       if (clientId) ctx.state.entry.clientId = clientId.slice(0, 200);
       const scope = params.get('scope')?.[0];
       if (scope) ctx.state.entry.scope = scope.slice(0, 1000);
-      const request = parseAuthorizationRequest(params, { clients: server.clients, resources: server.config.resources, profile: server.config.profile });
+      const request = parseAuthorizationRequest(params, { clients: server.clients, resources: server.config.resources, profile: server.config.profile, baseUrl: server.urls.baseUrl });
       continueAuthorization(ctx, server, request);
     });
 }

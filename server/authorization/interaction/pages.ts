@@ -127,12 +127,12 @@ export function signedOutPage(): string {
   return page('Signed out', '<h1>You are signed out</h1>\n<p class="sub">Your session has ended. You can close this window.</p>');
 }
 
-/** Where the embedded demo web app's codes land: shows what came back and how to redeem it. */
-export function callbackPage(params: URLSearchParams, tokenUrl: string): string {
+/**
+ * Where the embedded demo web app's answers land (its redirect and post-logout URI): what came
+ * back, and the command that redeems a code.
+ */
+export function callbackPage(params: URLSearchParams, redeemCommand: string | undefined): string {
   const rows = [...params].map(([k, v]) => `<li><code>${escapeHtml(k)}</code> = <code>${escapeHtml(v)}</code></li>`).join('\n');
-  const code = params.get('code');
-  const redeem = code
-    ? `<p>Redeem it within the code's lifetime:</p><p><code>curl -s -u demo-web-app:demo-web-secret -d grant_type=authorization_code -d code=${escapeHtml(code)} --data-urlencode redirect_uri=http://127.0.0.1:9400/_understudy/callback ${escapeHtml(tokenUrl)}</code></p>`
-    : '';
-  return page('Authorization response', `<h1>Authorization response</h1>\n<ul>\n${rows}\n</ul>\n${redeem}`);
+  const redeem = redeemCommand ? `<p>Redeem the code before it expires:</p>\n<p><code>${escapeHtml(redeemCommand)}</code></p>` : '';
+  return page('Back at the demo web app', `<h1>Back at the demo web app</h1>\n<p class="sub">understudy sent the browser here with:</p>\n<ul>\n${rows || '<li>(no parameters)</li>'}\n</ul>\n${redeem}`);
 }

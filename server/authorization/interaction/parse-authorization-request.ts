@@ -5,11 +5,22 @@ import { isPkceValue } from '../pkce.ts';
 import { decideScope } from '../scope-request.ts';
 import { AuthorizationPageError, AuthorizationRedirectError, type RedirectTarget } from './authorization-errors.ts';
 import type { AuthorizationRequest, Prompt } from './authorization-request.ts';
+import { absoluteUri, findRegisteredUri } from './registered-uri.ts';
 
 /** OpenID Connect scopes (Core §5.4, and IDCS's groups): not a resource's, so not in decideScope. */
 export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'groups']);
 
 const PROMPTS: ReadonlySet<string> = new Set<Prompt>(['none', 'login', 'consent', 'select_account']);
+
+/**
+ * The parameters understudy reads, and the other OpenID Connect Core §3.1.2.1 ones: each at most
+ * once (RFC 6749 §3.1). Any other parameter is ignored, repeated or not, long or not (§3.1: "The
+ * authorization server MUST ignore unrecognized request parameters").
+ */
+const KNOWN_PARAMETERS: ReadonlySet<string> = new Set([
+  'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'prompt', 'max_age', 'login_hint',
+  'code_challenge', 'code_challenge_method', 'request', 'request_uri', 'resource', 'id_token_hint', 'display', 'ui_locales', 'claims_locales', 'acr_values', 'claims',
+]);
 
 /**
  * Longest value understudy accepts for any authorization parameter. RFC 6749 sets no limit; a
@@ -22,6 +33,8 @@ export interface ParseContext {
   clients: ClientRegistry;
   resources: readonly ResolvedResource[];
   profile: 'idcs' | 'rfc9068';
+  /** The server's own origin and base path, against which registered paths ("/callback") resolve. */
+  baseUrl: string;
 }
 
 /**
@@ -36,7 +49,7 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
     // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
     return values?.[0] === '' && values.length === 1 ? undefined : values?.[0];
   };
-  const repeated = [...params].filter(([, values]) => values.length > 1).map(([name]) => name);
+  const repeated = [...params].filter(([name, values]) => values.length > 1 && KNOWN_PARAMETERS.has(name)).map(([name]) => name);
 
   // 1. The client and its redirect URI: nothing can be sent back until both are known good.
   for (const name of ['client_id', 'redirect_uri', 'response_mode']) {
@@ -46,12 +59,16 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
   if (clientId === undefined) throw new AuthorizationPageError('invalid_request', "missing required parameter 'client_id'", { hint: 'The application that sent you here built a broken sign-in link.' });
   const client = context.clients.get(clientId);
   if (!client) throw new AuthorizationPageError('invalid_client', 'client is invalid', { reason: `unknown client ${clientId.slice(0, 200)}` });
-  const redirectUri = chooseRedirectUri(client, single('redirect_uri'));
+  const redirectUri = chooseRedirectUri(client, single('redirect_uri'), context.baseUrl);
 
   const stateValue = single('state');
+  const modeValue = single('response_mode');
+  // RFC 6749 §4.2.2.1, OAuth 2.0 Multiple Response Types §5: an answer with a token goes in the fragment.
+  const typeValue = single('response_type') ?? '';
+  const fragmentByDefault = /(^| )(token|id_token)( |$)/.test(typeValue);
   const target: RedirectTarget = {
     redirectUri,
-    responseMode: single('response_mode') === 'fragment' ? 'fragment' : 'query',
+    responseMode: modeValue === 'fragment' || (modeValue === undefined && fragmentByDefault) ? 'fragment' : 'query',
     // An oversized state is refused below and not echoed back.
     state: stateValue !== undefined && stateValue.length <= MAX_PARAMETER_LENGTH && !repeated.includes('state') ? stateValue : undefined,
   };
@@ -67,7 +84,7 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
   }
   if (repeated.length > 0) invalid(`parameter ${repeated[0]} must only be provided once`);
   for (const [name, values] of params) {
-    if ((values[0] as string).length > MAX_PARAMETER_LENGTH) invalid(`parameter ${name.slice(0, 50)} is longer than ${MAX_PARAMETER_LENGTH} characters`);
+    if (KNOWN_PARAMETERS.has(name) && (values[0] as string).length > MAX_PARAMETER_LENGTH) invalid(`parameter ${name} is longer than ${MAX_PARAMETER_LENGTH} characters`);
   }
   if (!client.active) refuse(new OAuthError('unauthorized_client', 'The OAuth Client app is inactive.', { reason: `client ${client.id} is deactivated` }));
   if (single('request') !== undefined) refuse(new OAuthError('request_not_supported', 'request parameter (a request object) is not supported'));
@@ -114,7 +131,7 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
   return {
     clientId: client.id,
     redirectUri,
-    redirectUriGiven: single('redirect_uri') !== undefined,
+    redirectUriSent: single('redirect_uri'),
     responseMode: target.responseMode,
     state: target.state,
     nonce: single('nonce'),
@@ -132,23 +149,28 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
   };
 }
 
-/** RFC 6749 §3.1.2.3: exact match against the registered list; omitted only when there is one. */
-function chooseRedirectUri(client: RegisteredClient, given: string | undefined): string {
+/**
+ * RFC 6749 §3.1.2.3: exact match against the registered list; omitted only when there is one.
+ * A registered path is on this server: the request may send it as is or as the absolute URL.
+ * @returns the absolute URL to send the browser to.
+ */
+function chooseRedirectUri(client: RegisteredClient, given: string | undefined, baseUrl: string): string {
   if (given === undefined) {
-    if (client.redirectUris.length === 1) return client.redirectUris[0] as string;
+    if (client.redirectUris.length === 1) return absoluteUri(client.redirectUris[0] as string, baseUrl);
     throw new AuthorizationPageError(
       'invalid_request',
       client.redirectUris.length === 0 ? 'the client has no redirect URI registered' : "missing required parameter 'redirect_uri'",
       { hint: client.redirectUris.length === 0 ? 'Register one in the client\'s "redirectUris".' : undefined },
     );
   }
-  if (!client.redirectUris.includes(given)) {
-    throw new AuthorizationPageError('invalid_redirect_uri', "redirect_uri did not match any of the client's registered redirect_uris", {
+  const registered = findRegisteredUri(client.redirectUris, given, baseUrl);
+  if (registered === undefined) {
+    throw new AuthorizationPageError('invalid_redirect_uri', `Client ${client.id} requested an invalid redirect URL: ${given.slice(0, 300)}`, {
       hint: `Registered: ${client.redirectUris.join(', ') || '(none)'}. understudy compares them exactly, as IDCS does.`,
       reason: `client ${client.id} sent redirect_uri ${given.slice(0, 300)}, not registered`,
     });
   }
-  return given;
+  return registered;
 }
 
 /** RFC 7636 §4.3 and §4.4.1, with RFC 9700 §2.1.1's policy: S256 only unless configured, required for public clients. */

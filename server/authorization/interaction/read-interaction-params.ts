@@ -6,8 +6,15 @@ import { AuthorizationPageError } from './authorization-errors.ts';
  * The parameters of a browser request: the query of a GET, the form of a POST (OpenID Connect
  * Core §3.1.2.1 allows both for the authorization endpoint), every value kept so repeats can be
  * refused. Anything else is a page error: the browser has nowhere else to go.
+ * @throws AuthorizationPageError (the same one to every caller).
  */
-export async function readInteractionParams(ctx: HttpContext, limit: number): Promise<Map<string, string[]>> {
+export function readInteractionParams(ctx: HttpContext, limit: number): Promise<Map<string, string[]>> {
+  // Read once: the fault layer matches on the same parameters before the endpoint runs.
+  ctx.state.browserParams ??= parseInteractionParams(ctx, limit);
+  return ctx.state.browserParams;
+}
+
+async function parseInteractionParams(ctx: HttpContext, limit: number): Promise<Map<string, string[]>> {
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return parseForm(Buffer.from(ctx.querystring));
   if (ctx.method !== 'POST') {
     ctx.set('allow', 'GET, POST');

@@ -5,6 +5,7 @@ import { clearBrowserCookie, readBrowserCookie, SESSION_COOKIE } from '../intera
 import { redirect, sendPage, withInteractionErrors } from '../interaction/interaction-flow.ts';
 import { signedOutPage } from '../interaction/pages.ts';
 import { readInteractionParams } from '../interaction/read-interaction-params.ts';
+import { findRegisteredUri } from '../interaction/registered-uri.ts';
 import { verifyIdTokenHint } from './id-token-hint.ts';
 
 /**
@@ -34,12 +35,14 @@ export function logoutEndpoint(server: AuthorizationContext) {
         clientId = verified.clientId;
         entry.clientId = clientId;
       }
+      let destination: string | undefined;
       if (postLogout !== undefined) {
         if (clientId === undefined) {
           throw new AuthorizationPageError('invalid_request', 'post_logout_redirect_uri needs id_token_hint, to know which client registered it', { reason: 'post_logout_redirect_uri without id_token_hint' });
         }
         const client = server.clients.get(clientId);
-        if (!client?.postLogoutRedirectUris.includes(postLogout)) {
+        destination = client && findRegisteredUri(client.postLogoutRedirectUris, postLogout, server.urls.baseUrl);
+        if (destination === undefined) {
           throw new AuthorizationPageError('invalid_request', "post_logout_redirect_uri does not match any of the client's registered post_logout_redirect_uris", {
             hint: `Registered for ${clientId}: ${client?.postLogoutRedirectUris.join(', ') || '(none)'}.`,
             reason: `post_logout_redirect_uri ${postLogout.slice(0, 300)} is not registered for ${clientId}`,
@@ -54,8 +57,8 @@ export function logoutEndpoint(server: AuthorizationContext) {
       entry.interaction = 'signed_out';
       entry.user = session?.username ?? (hint ? String(readUnverified(hint)?.sub ?? '') || undefined : undefined);
       entry.reason = session ? `ended the session of ${session.username}` : 'no session to end';
-      if (postLogout !== undefined) {
-        const url = new URL(postLogout);
+      if (destination !== undefined) {
+        const url = new URL(destination);
         if (state !== undefined) url.searchParams.append('state', state);
         redirect(ctx, url.href);
         entry.reason += `; sent back to ${postLogout}`;

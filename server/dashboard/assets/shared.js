@@ -9,7 +9,7 @@
  * @typedef {{ rule: string, preset?: string, action: string, effect: string }} FaultNote
  * @typedef {{
  *   seq: number, time: number, endpoint: string, method: string, path: string, status: number,
- *   clientId?: string, error?: string, issued?: TokenSummary, presented?: TokenSummary, route?: string,
+ *   clientId?: string, user?: string, interaction?: string, grantType?: string, error?: string, issued?: TokenSummary, presented?: TokenSummary, route?: string,
  *   decision: string, reason: string, faults?: FaultNote[], transport?: string,
  *   violation?: { kind: string, rule: string, earlyBySeconds: number }
  * }} JournalEntry

@@ -5,6 +5,7 @@
  */
 import { showFaults, showKeys } from './controls.js';
 import { BASE, byId } from './shared.js';
+import { addSignInSteps, resetSignIns } from './signins.js';
 import { addRows, resetTable } from './table.js';
 import { applyRevocation, noteEntries, resetTimeline, setClock } from './timeline.js';
 
@@ -45,11 +46,13 @@ function on(source, name, handle) {
 function addEntries(entries, live) {
   addRows(entries, live);
   noteEntries(entries);
+  addSignInSteps(entries, live);
 }
 
 function resetView() {
   resetTable();
   resetTimeline();
+  resetSignIns();
 }
 
 export function connect() {

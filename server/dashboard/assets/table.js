@@ -3,6 +3,7 @@
  * The traffic table (one row per journal entry, newest at the bottom) and the counts in the
  * top bar.
  */
+import { callerOf, describeStep, ENDPOINTS, endpointLabel } from './sequence.js';
 import { byId, el, formatTime, jtiChip } from './shared.js';
 
 /** @typedef {import('./shared.js').JournalEntry} JournalEntry */
@@ -36,7 +37,15 @@ function statusClass(status) {
 function requestLabel(entry) {
   if (entry.endpoint === 'api') return entry.route ?? entry.path;
   if (entry.endpoint === 'other') return entry.path;
-  return entry.endpoint;
+  return endpointLabel(entry.endpoint);
+}
+
+/** The lanes' arrow: from the browser or the client, to the authorization server, the API or nowhere. @param {JournalEntry} entry */
+function arrowOf(entry) {
+  const face = ENDPOINTS[entry.endpoint]?.face ?? 'none';
+  const from = callerOf(entry.endpoint);
+  const to = { auth: 'authorization server', api: 'API', none: 'nowhere' }[face];
+  return { className: `from-${from} to-${face}`, label: `${from === 'browser' ? 'browser' : (entry.clientId ?? 'client')} to ${to}` };
 }
 
 /** @param {JournalEntry} entry */
@@ -52,10 +61,10 @@ function buildRow(entry) {
 
   const lanes = el('td', 'c-lanes');
   const laneLines = el('div', 'lanes');
-  const target = entry.endpoint === 'api' ? 'to-api' : entry.endpoint === 'other' ? 'to-none' : 'to-as';
-  laneLines.append(el('span', `arrow ${target} ${statusClass(entry.status)}`));
+  const arrow = arrowOf(entry);
+  laneLines.append(el('span', `arrow ${arrow.className} ${statusClass(entry.status)}`));
   lanes.append(laneLines);
-  lanes.setAttribute('aria-label', `${entry.clientId ?? 'client'} to ${entry.endpoint === 'api' ? 'API' : entry.endpoint === 'other' ? 'nowhere' : 'authorization server'}`);
+  lanes.setAttribute('aria-label', arrow.label);
   row.append(lanes);
 
   const request = el('td', 'c-request');
@@ -86,6 +95,13 @@ function buildRow(entry) {
   row.append(fault);
 
   const detail = el('td', 'c-detail');
+  // A step of a sign-in says which (login failed, code redeemed...), coloured by the decision.
+  const step = describeStep(entry);
+  if (step) {
+    const chip = el('span', `step-chip tone-${step.tone}`, step.also ? `${step.label} + ${step.also}` : step.label);
+    chip.dataset.step = step.kind;
+    detail.append(chip);
+  }
   if (entry.error) detail.append(el('span', 'error-code', entry.error));
   detail.append(el('span', 'reason', entry.reason));
   row.append(detail);

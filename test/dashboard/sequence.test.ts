@@ -1,0 +1,295 @@
+/**
+ * The dashboard's sign-ins view works out the three-legged flow from journal entries alone
+ * (server/dashboard/assets/sequence.js, plain browser JavaScript without the DOM): which requests
+ * are steps, their names, lanes and colours, and which sign-in each belongs to. Judged on
+ * hand-made journals and on the journal of a real sign-in over HTTP.
+ */
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMBEDDED_CONFIG, type JournalEntry } from '../../server/index.ts';
+import { ENDPOINTS as JOURNAL_ENDPOINTS } from '../../server/journal/types.ts';
+import { HttpPerson } from '../support/http-person.ts';
+import { entry, jti, tokenIssued } from '../support/journal-entries.ts';
+import { startServer, type UnderstudyServer } from '../support/start-server.ts';
+
+/** What the tests read of sequence.js (a browser module, not TypeScript: typed here by hand). */
+interface Step {
+  seq: number;
+  kind: string;
+  label: string;
+  also?: string;
+  from: 'browser' | 'client';
+  toClient: boolean;
+  tone: 'ok' | 'bad' | 'info';
+  decision: string;
+  reason: string;
+  error?: string;
+}
+interface SignIn {
+  id: number;
+  clientId?: string;
+  user?: string;
+  attemptedUser?: string;
+  steps: Step[];
+  dropped: number;
+  outcome: { key: string; label: string; tone: string };
+}
+interface SequenceModule {
+  ENDPOINTS: Record<string, { label: string; caller: 'browser' | 'client'; face: string }>;
+  STEP_LABELS: Record<string, string>;
+  describeStep(entry: JournalEntry): Step | undefined;
+  SignIns: new (options?: { maxSignIns?: number; maxSteps?: number }) => {
+    add(entry: JournalEntry): { signIn: SignIn; step: Step; created: boolean; removed: SignIn[] } | undefined;
+    list(): readonly SignIn[];
+    clear(): void;
+  };
+}
+
+// A specifier the compiler does not follow: the module is JavaScript, which tsc does not check here.
+const sequenceUrl = new URL('../../server/dashboard/assets/sequence.js', import.meta.url).href;
+const { ENDPOINTS, STEP_LABELS, SignIns, describeStep } = (await import(sequenceUrl)) as SequenceModule;
+
+const AUTHORIZE = '/oauth2/v1/authorize';
+const LOGIN = '/ui/v1/signin';
+const CONSENT = '/ui/v1/myconsole/consent';
+const TOKEN = '/oauth2/v1/token';
+
+/** Hand-made steps of a browser flow, as the server journals them. */
+const steps = {
+  loginRequired: (seq: number, clientId = 'web-app') =>
+    entry(seq, { endpoint: 'authorize', path: AUTHORIZE, status: 302, clientId, interaction: 'login_required', reason: `${clientId} needs a login: sent to the login page` }),
+  loginShown: (seq: number, clientId = 'web-app') => entry(seq, { endpoint: 'login', path: LOGIN, clientId, interaction: 'login_shown', reason: `showed the login page for ${clientId}` }),
+  loginFailed: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'login', method: 'POST', path: LOGIN, clientId, user, interaction: 'login_failed', decision: 'rejected', reason: `wrong password for ${user}` }),
+  loginSucceeded: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'login', method: 'POST', path: LOGIN, status: 303, clientId, user, interaction: 'login_succeeded', reason: `${user} logged in; ${user} must consent to ${clientId}: sent to the consent page` }),
+  consentShown: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'consent', path: CONSENT, clientId, user, interaction: 'consent_shown', reason: `asked ${user} to consent to ${clientId}: openid profile` }),
+  consentGiven: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, {
+      endpoint: 'consent',
+      method: 'POST',
+      path: CONSENT,
+      status: 303,
+      clientId,
+      user,
+      interaction: 'consent_given',
+      decision: 'issued',
+      reason: `${user} consented to ${clientId}; issued a 300s authorization code to ${clientId} for ${user}`,
+    }),
+  consentDenied: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'consent', method: 'POST', path: CONSENT, status: 303, clientId, user, interaction: 'consent_denied', decision: 'rejected', error: 'access_denied', reason: `${user} denied consent to ${clientId}` }),
+  codeIssued: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'authorize', path: AUTHORIZE, status: 302, clientId, user, interaction: 'code_issued', decision: 'issued', reason: `issued a 300s authorization code to ${clientId} for ${user}` }),
+  codeRedeemed: (seq: number, user = 'ada', clientId = 'web-app') =>
+    tokenIssued(seq, { clientId, user, grantType: 'authorization_code', interaction: 'code_redeemed', reason: `issued a 3600s token to ${clientId} with an ID token with a refresh token` }),
+  codeRefused: (seq: number, clientId = 'web-app') =>
+    tokenIssued(seq, { clientId, grantType: 'authorization_code', status: 400, error: 'invalid_grant', decision: 'rejected', issued: undefined, reason: 'code reused (redeemed at 1700000009)' }),
+  userinfo: (seq: number, tokenSeq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'userinfo', path: '/oauth2/v1/userinfo', clientId, user, presented: { jti: jti(tokenSeq) }, reason: `served the claims of ${user} (openid profile)` }),
+  refresh: (seq: number, user = 'ada', clientId = 'web-app') => tokenIssued(seq, { clientId, user, grantType: 'refresh_token', reason: `issued a 3600s token to ${clientId} with a refresh token` }),
+  refreshRefused: (seq: number, clientId = 'web-app') =>
+    tokenIssued(seq, { clientId, grantType: 'refresh_token', status: 400, error: 'invalid_grant', decision: 'rejected', issued: undefined, reason: 'refresh token reused; it was consumed at 1700000011' }),
+  signedOut: (seq: number, user = 'ada', clientId = 'web-app') =>
+    entry(seq, { endpoint: 'logout', path: '/oauth2/v1/userlogout', status: 302, clientId, user, interaction: 'signed_out', reason: `ended the session of ${user}; sent back to http://127.0.0.1:7999/signed-out` }),
+};
+
+function signInsOf(entries: JournalEntry[]) {
+  const signIns = new SignIns();
+  for (const e of entries) signIns.add(e);
+  return signIns.list();
+}
+
+/** "label: reason" of each step of a sign-in, in order. */
+const story = (signIn: SignIn | undefined) => signIn?.steps.map((s) => `${s.label}${s.also ? ` + ${s.also}` : ''}: ${s.reason}`);
+
+describe('which requests are steps of a sign-in, and how they are drawn', () => {
+  it('names every endpoint the journal knows, with who calls it (the browser for the pages, the client for the rest)', () => {
+    expect(Object.keys(ENDPOINTS).sort()).toEqual([...JOURNAL_ENDPOINTS].sort());
+    const byBrowser = Object.entries(ENDPOINTS)
+      .filter(([, e]) => e.caller === 'browser')
+      .map(([name]) => name);
+    expect(byBrowser.sort()).toEqual(['authorize', 'consent', 'login', 'logout']);
+  });
+
+  it('names every interaction step the journal records', () => {
+    for (const step of ['login_required', 'login_shown', 'login_succeeded', 'login_failed', 'consent_required', 'consent_shown', 'consent_given', 'consent_denied', 'code_issued', 'code_redeemed', 'signed_out']) {
+      expect(STEP_LABELS[step], step).toMatch(/^[a-z ]+$/);
+    }
+  });
+
+  it('leaves out what is no part of a sign-in: client credentials, API calls, metadata', () => {
+    expect(describeStep(tokenIssued(1))).toBeUndefined();
+    expect(describeStep(entry(2, { endpoint: 'api', path: '/emps' }))).toBeUndefined();
+    expect(describeStep(entry(3, { endpoint: 'discovery' }))).toBeUndefined();
+    expect(describeStep(entry(4, { endpoint: 'jwks' }))).toBeUndefined();
+  });
+
+  it('draws browser steps from the browser, token and userinfo calls from the client, and a code or an error sent back as going on to the client', () => {
+    expect(describeStep(steps.loginRequired(1))).toMatchObject({ from: 'browser', toClient: false, tone: 'info', label: 'login required' });
+    expect(describeStep(steps.consentGiven(2))).toMatchObject({ from: 'browser', toClient: true, tone: 'ok', label: 'consent given', also: 'code issued' });
+    expect(describeStep(steps.consentDenied(3))).toMatchObject({ from: 'browser', toClient: true, tone: 'bad', error: 'access_denied' });
+    expect(describeStep(steps.codeRedeemed(4))).toMatchObject({ from: 'client', toClient: false, tone: 'ok', label: 'code redeemed' });
+    expect(describeStep(steps.userinfo(5, 4))).toMatchObject({ from: 'client', tone: 'ok', label: 'userinfo' });
+    expect(describeStep(steps.signedOut(6))).toMatchObject({ from: 'browser', toClient: true, label: 'signed out' });
+  });
+
+  it('colours a failed login, a refused code or refresh and a refused authorization request as rejected', () => {
+    expect(describeStep(steps.loginFailed(1))).toMatchObject({ kind: 'login_failed', label: 'login failed', tone: 'bad', decision: 'rejected', reason: 'wrong password for ada' });
+    expect(describeStep(steps.codeRefused(2))).toMatchObject({ kind: 'code_refused', tone: 'bad', error: 'invalid_grant' });
+    expect(describeStep(steps.refreshRefused(3))).toMatchObject({ kind: 'refresh_refused', tone: 'bad' });
+    const refusedAuthorize = entry(4, { endpoint: 'authorize', path: AUTHORIZE, status: 302, clientId: 'web-app', decision: 'rejected', error: 'login_required', reason: 'no session: the user is not signed in' });
+    expect(describeStep(refusedAuthorize)).toMatchObject({ kind: 'authorize_refused', label: 'authorize refused', tone: 'bad', toClient: true });
+  });
+});
+
+describe('sign-ins: steps grouped by client and user, in journal order', () => {
+  const fullFlow = () => [
+    steps.loginRequired(1),
+    steps.loginShown(2),
+    steps.loginFailed(3),
+    steps.loginSucceeded(4),
+    steps.consentShown(5),
+    steps.consentGiven(6),
+    steps.codeRedeemed(7),
+    steps.userinfo(8, 7),
+    steps.refresh(9),
+    steps.refreshRefused(10),
+    steps.signedOut(11),
+  ];
+
+  it('a full flow is one sign-in, its steps in order with their reasons', () => {
+    const [signIn, ...others] = signInsOf([tokenIssued(0, { clientId: 'demo-client' }), ...fullFlow()]);
+    expect(others).toEqual([]);
+    expect(signIn).toMatchObject({ clientId: 'web-app', user: 'ada', outcome: { key: 'signed_out' } });
+    expect(story(signIn)).toEqual([
+      'login required: web-app needs a login: sent to the login page',
+      'login page: showed the login page for web-app',
+      'login failed: wrong password for ada',
+      'login succeeded: ada logged in; ada must consent to web-app: sent to the consent page',
+      'consent page: asked ada to consent to web-app: openid profile',
+      'consent given + code issued: ada consented to web-app; issued a 300s authorization code to web-app for ada',
+      'code redeemed: issued a 3600s token to web-app with an ID token with a refresh token',
+      'userinfo: served the claims of ada (openid profile)',
+      'refresh: issued a 3600s token to web-app with a refresh token',
+      'refresh refused: refresh token reused; it was consumed at 1700000011',
+      'signed out: ended the session of ada; sent back to http://127.0.0.1:7999/signed-out',
+    ]);
+    expect(signIn?.steps.map((s) => s.tone)).toEqual(['info', 'info', 'bad', 'ok', 'info', 'ok', 'ok', 'ok', 'ok', 'bad', 'ok']);
+  });
+
+  it('a login that only failed is a sign-in of nobody yet, rejected: the name tried is kept apart from the user', () => {
+    const [signIn] = signInsOf([steps.loginRequired(1), steps.loginShown(2), steps.loginFailed(3, 'adaa')]);
+    expect(signIn).toMatchObject({ clientId: 'web-app', attemptedUser: 'adaa', outcome: { key: 'login_failed', tone: 'bad' } });
+    expect(signIn?.user).toBeUndefined();
+    expect(signIn?.steps.at(-1)).toMatchObject({ kind: 'login_failed', tone: 'bad', decision: 'rejected', reason: 'wrong password for adaa' });
+  });
+
+  it('a retry after a failed login with another name is the same sign-in', () => {
+    const [signIn, ...others] = signInsOf([steps.loginRequired(1), steps.loginShown(2), steps.loginFailed(3, 'adaa'), steps.loginSucceeded(4, 'ada')]);
+    expect(others).toEqual([]);
+    expect(signIn).toMatchObject({ user: 'ada', attemptedUser: 'adaa' });
+  });
+
+  it('every authorization request starts a sign-in, one a session answers at once with a code too', () => {
+    const list = signInsOf([...fullFlow().slice(0, 7), steps.codeIssued(12), steps.codeRedeemed(13)]);
+    expect(list.map((s) => [s.user, s.steps.map((step) => step.kind)])).toEqual([
+      ['ada', ['login_required', 'login_shown', 'login_failed', 'login_succeeded', 'consent_shown', 'consent_given', 'code_redeemed']],
+      ['ada', ['code_issued', 'code_redeemed']],
+    ]);
+    expect(list.map((s) => s.outcome.key)).toEqual(['signed_in', 'signed_in']);
+  });
+
+  it('keeps two people signing in to one client at once apart, and two clients apart', () => {
+    const list = signInsOf([
+      steps.loginRequired(1),
+      steps.loginRequired(2, 'other-app'),
+      steps.loginShown(3),
+      steps.loginSucceeded(4, 'ada'),
+      steps.loginRequired(5),
+      steps.loginSucceeded(6, 'grace'),
+      steps.loginSucceeded(7, 'alan', 'other-app'),
+      steps.consentGiven(8, 'grace'),
+      steps.consentGiven(9, 'ada'),
+      steps.codeRedeemed(10, 'ada'),
+      steps.codeRedeemed(11, 'grace'),
+      steps.signedOut(12, 'grace'),
+    ]);
+    expect(list.map((s) => `${s.clientId} ${s.user}: ${s.steps.map((step) => step.seq).join(' ')}`)).toEqual(['web-app ada: 1 3 4 9 10', 'other-app alan: 2 7', 'web-app grace: 5 6 8 11 12']);
+  });
+
+  it('a denied consent ends the sign-in as denied; the next attempt is a sign-in of its own', () => {
+    const list = signInsOf([steps.loginRequired(1), steps.loginSucceeded(2), steps.consentShown(3), steps.consentDenied(4), steps.loginRequired(5), steps.consentShown(6)]);
+    expect(list.map((s) => [s.outcome.key, s.steps.map((step) => step.seq)])).toEqual([
+      ['denied', [1, 2, 3, 4]],
+      ['in_progress', [5, 6]],
+    ]);
+  });
+
+  it('a refused code redemption joins the sign-in whose code it was; a refresh with no sign-in in view starts one of its own', () => {
+    const list = signInsOf([steps.refresh(1, 'ada', 'web-app'), steps.loginRequired(2), steps.loginSucceeded(3), steps.consentGiven(4), steps.codeRefused(5)]);
+    expect(list.map((s) => s.steps.map((step) => step.kind))).toEqual([['refresh'], ['login_required', 'login_succeeded', 'consent_given', 'code_refused']]);
+    expect(list[1]?.outcome.key).toBe('code_issued');
+  });
+
+  it('stays bounded: the oldest sign-ins leave, and a long sign-in keeps its latest steps', () => {
+    const signIns = new SignIns({ maxSignIns: 2, maxSteps: 3 });
+    const removed: number[] = [];
+    for (let i = 0; i < 4; i += 1) removed.push(...(signIns.add(steps.loginRequired(i + 1))?.removed.map((s) => s.id) ?? []));
+    expect(signIns.list().map((s) => s.steps[0]?.seq)).toEqual([3, 4]);
+    expect(removed).toHaveLength(2);
+    for (let seq = 10; seq < 15; seq += 1) signIns.add(steps.loginShown(seq));
+    expect(signIns.list()[1]).toMatchObject({ dropped: 3, steps: [{ seq: 12 }, { seq: 13 }, { seq: 14 }] });
+  });
+});
+
+describe('sign-ins from the journal of a real sign-in over HTTP', () => {
+  const REDIRECT = 'http://127.0.0.1:7999/callback';
+  const SIGNED_OUT = 'http://127.0.0.1:7999/signed-out';
+  let server: UnderstudyServer;
+
+  beforeAll(async () => {
+    server = await startServer({
+      config: {
+        users: [{ username: 'ada', password: 'lovelace', email: 'ada@example.test' }],
+        clients: [
+          ...(EMBEDDED_CONFIG.clients ?? []).filter((c) => c.id === 'demo-client'),
+          { id: 'web-app', secret: 'web-secret', grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], postLogoutRedirectUris: [SIGNED_OUT] },
+        ],
+      },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('shows a failed sign-in, then the full flow (login, consent, code, token, userinfo, refresh, logout), in order and with the server\'s reasons', async () => {
+    const config = await client.discovery(new URL('/.well-known/openid-configuration', server.url), 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st', nonce: 'nc' });
+    await expect(new HttpPerson(server.url).signIn(url.href, { password: 'wrong' })).rejects.toThrow(/login refused/);
+    const person = new HttpPerson(server.url);
+    const callback = await person.signIn(url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'st', expectedNonce: 'nc' });
+    await client.fetchUserInfo(config, tokens.access_token, 'ada');
+    await client.refreshTokenGrant(config, tokens.refresh_token as string);
+    await person.request('GET', client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: SIGNED_OUT }).href);
+
+    const [failed, signedIn, ...others] = signInsOf(server.journal.entries());
+    expect(others).toEqual([]);
+    expect(failed).toMatchObject({ clientId: 'web-app', attemptedUser: 'ada', outcome: { key: 'login_failed' } });
+    expect(failed?.user).toBeUndefined();
+    expect(failed?.steps.map((s) => [s.kind, s.tone])).toEqual([
+      ['login_required', 'info'],
+      ['login_shown', 'info'],
+      ['login_failed', 'bad'],
+    ]);
+    expect(failed?.steps.at(-1)?.reason).toBe('wrong password for ada');
+
+    expect(signedIn).toMatchObject({ clientId: 'web-app', user: 'ada', outcome: { key: 'signed_out' } });
+    expect(signedIn?.steps.map((s) => s.kind)).toEqual(['login_required', 'login_shown', 'login_succeeded', 'consent_shown', 'consent_given', 'code_redeemed', 'userinfo', 'refresh', 'signed_out']);
+    // The reasons are the journal's own.
+    const journal = new Map(server.journal.entries().map((e) => [e.seq, e.reason]));
+    for (const step of signedIn?.steps ?? []) expect(step.reason).toBe(journal.get(step.seq));
+    expect(signedIn?.steps.map((s) => s.seq)).toEqual([...(signedIn?.steps.map((s) => s.seq) ?? [])].sort((a, b) => a - b));
+    expect(signedIn?.steps.find((s) => s.kind === 'consent_given')).toMatchObject({ also: 'code issued', toClient: true, tone: 'ok' });
+  });
+});
