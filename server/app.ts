@@ -56,6 +56,12 @@ export function createApp(server: ServerContext): Koa<ServerState> {
   app.silent = true;
   app.use(journalRequests(server));
   app.use(async (ctx: HttpContext<ServerState>, next: Next) => {
+    if (ctx.path === '/favicon.ico') {
+      // A browser's own guess on any page it shows (IDCS's JSON error body too): no icon, and no journal entry.
+      ctx.state.skipJournal = true;
+      ctx.status = 204;
+      return;
+    }
     if (ctx.path === CONTROL_PREFIX || ctx.path.startsWith(`${CONTROL_PREFIX}/`)) {
       await control(ctx);
       return;

@@ -22,7 +22,7 @@ export function tokenEndpoint(server: AuthorizationContext) {
       const grant = requireGrantType(params);
       const authenticated = await authenticateRequest(ctx, server, params);
       requireGrantAllowed(authenticated, params.get('grant_type') as string);
-      const decision = await grant({ server, client: authenticated.client, params, audiences: () => assertionAudiences(server.urls, ctx.path), skew: ctx.state.verifySkew });
+      const decision = await grant({ server, client: authenticated.client, params, audiences: () => assertionAudiences(server.urls, ctx.path), skew: ctx.state.verifySkew, noteGrant: (grant) => (ctx.state.entry.grant = grant) });
       await respondWithTokens(ctx, server, authenticated, decision);
     });
 }
@@ -76,6 +76,8 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
   for (const hook of hooks) if (hook.afterSign) body = hook.afterSign(token, body, token.exp - now);
   if (decision.subjectType === 'user') entry.user = decision.subject;
   if (decision.step) entry.interaction = decision.step;
+  const grant = decision.refreshToken?.grantId ?? decision.grantId;
+  if (grant) entry.grant = grant;
   decision.onIssued?.({ jti: token.jti, exp: token.exp });
   if (decision.idToken) {
     // OpenID Connect Core §3.1.3.3: id_token beside the access token (IDCS: before refresh_token).
@@ -85,7 +87,9 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
     entry.reason += ' with an ID token';
   }
   if (decision.refreshToken) {
-    body.refresh_token = issueRefreshToken(server, client.id, decision, decision.refreshToken, token, now);
+    const refresh = issueRefreshToken(server, client.id, decision, decision.refreshToken, token, now);
+    body.refresh_token = refresh.value;
+    entry.grant = refresh.grantId;
     entry.reason += ' with a refresh token';
   }
   sendTokenResponse(ctx, server, body);
@@ -155,7 +159,7 @@ function issueRefreshToken(
   refresh: NonNullable<GrantDecision['refreshToken']>,
   accessToken: AnsweredToken,
   now: number,
-): string {
+): { value: string; grantId: string } {
   const grantId = refresh.grantId ?? decision.grantId ?? server.refreshTokens.newGrant();
   const value = server.refreshTokens.issue(
     {
@@ -172,7 +176,7 @@ function issueRefreshToken(
     now,
   );
   server.refreshTokens.noteAccessToken(grantId, { jti: accessToken.jti, exp: accessToken.exp }, now);
-  return value;
+  return { value, grantId };
 }
 
 /** Sends the token response and tells the journal what the client was told of the token's life. */

@@ -78,6 +78,11 @@ export interface JournalEntry {
   user?: string;
   /** The sign-in step this request was (browser flows and code redemption). */
   interaction?: InteractionStep;
+  /**
+   * The authorization grant the request belongs to: one sign-in (its authorization request, login,
+   * consent, code and redemption) and every refresh that continues it share one id.
+   */
+  grant?: string;
   grantType?: string;
   /** Scope requested (token endpoint) or required (API route). */
   scope?: string;

@@ -13,7 +13,10 @@
  * - the login and consent forms grant a code only when the form's interaction id is the
  *   cookie's, the interaction is live and the right password / "allow" was given (and then do);
  * - the token endpoint never redeems a random code, verifier or redirect_uri (400/401 JSON);
- * - userinfo and logout answer 4xx, the signed-out page, or a registered post-logout URI.
+ * - userinfo and logout answer 4xx, the signed-out page, or a registered post-logout URI;
+ * - HTML pages never carry markup from the request (they have no script of their own).
+ * Bugs found are pinned at the end as `it.fails` minimal cases ("known issues").
+ * FUZZ_STATS=1 also prints what the answers were, to check the generators reach past the first refusal.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
@@ -33,7 +36,7 @@ afterAll(() => {
 });
 
 /** Runs per property: small for `npm test` (the file stays well under 15 s), FUZZ_RUNS for `npm run test:fuzz`. */
-const RUNS = { authorize: runs(100), interactions: runs(40), userinfo: runs(60), token: runs(60), logout: runs(50) };
+const RUNS = { authorize: runs(100), faults: runs(40), interactions: runs(40), userinfo: runs(60), token: runs(60), logout: runs(50) };
 /** Longest a single request may take before it counts as a hang. */
 const REQUEST_BOUND_MS = 5_000;
 /** Node refuses request heads over 16 KiB (431, before the app and its journal): GETs stay below. */
@@ -254,8 +257,8 @@ function lastJournalReason(server: UnderstudyServer): string {
 }
 
 /** Never a 5xx; no CR/LF in Location or Set-Cookie; understudy's cookies HttpOnly; HTML with a CSP. */
-function expectSaneHeaders(server: UnderstudyServer, reply: Reply, where: string): void {
-  expect(reply.status, `${where} -> ${reply.status} ${reply.text.slice(0, 300)} [journal: ${lastJournalReason(server)}]`).toBeLessThan(500);
+function expectSaneHeaders(server: UnderstudyServer, reply: Reply, where: string, configured5xx?: number): void {
+  if (reply.status !== configured5xx) expect(reply.status, `${where} -> ${reply.status} ${reply.text.slice(0, 300)} [journal: ${lastJournalReason(server)}]`).toBeLessThan(500);
   if ((reply.location?.length ?? 0) > NODE_HEADER_LIMIT) outcomes.tick(`Location over ${NODE_HEADER_LIMIT} bytes (Node clients refuse it): ${where.slice(0, 40)}`);
   for (let i = 0; i < reply.rawHeaders.length; i += 2) {
     const name = (reply.rawHeaders[i] as string).toLowerCase();
@@ -268,7 +271,8 @@ function expectSaneHeaders(server: UnderstudyServer, reply: Reply, where: string
       expect(line, `${where}: cookie flags`).toMatch(/;\s*samesite=lax/i);
     }
   }
-  if (/^text\/html/i.test(reply.type)) {
+  // A configured fault's answer is the rule's own (e.g. a proxy's bare error page).
+  if (/^text\/html/i.test(reply.type) && reply.status !== configured5xx) {
     const csp = String(reply.headers['content-security-policy'] ?? '');
     expect(csp, `${where}: an HTML page without a content-security-policy`).toMatch(/default-src 'none'/);
     expect(csp, `${where}: csp`).toMatch(/frame-ancestors 'none'/);
@@ -303,13 +307,20 @@ async function journaled(server: UnderstudyServer, where: () => string, run: () 
   return reply;
 }
 
+/** Is this Location understudy's own login or consent page (absolute, or a path on the origin the browser is on)? */
 function ownPage(server: UnderstudyServer, location: string): 'login' | 'consent' | undefined {
   const paths = pathsOf(server);
   for (const step of ['login', 'consent'] as const) {
-    const prefix = `${server.url}${paths[step]}?interaction=`;
-    if (location.startsWith(prefix) && /^[A-Za-z0-9_-]{16,}$/.test(location.slice(prefix.length))) return step;
+    for (const prefix of [`${server.url}${paths[step]}?interaction=`, `${paths[step]}?interaction=`]) {
+      if (location.startsWith(prefix) && /^[A-Za-z0-9_-]{16,}$/.test(location.slice(prefix.length))) return step;
+    }
   }
   return undefined;
+}
+
+/** The interaction id of an own-page Location. */
+function interactionOf(server: UnderstudyServer, location: string | undefined): string {
+  return new URL(location ?? '', server.url).searchParams.get('interaction') ?? '';
 }
 
 /** The answer's parameters at the redirect URI `target` (query added to the registered one, or fragment). */
@@ -404,8 +415,8 @@ function maybe(name: string, values: fc.Arbitrary<string>, weight = 2) {
  * the client needs, such as PKCE, left out), then up to three mutations.
  */
 function authorizeQuery(server: UnderstudyServer) {
-  const verifier = newVerifier();
-  const challenge = s256(verifier);
+  // A fixed verifier keeps the generated requests reproducible from the seed.
+  const challenge = s256('fuzz-verifier-0123456789-abcdefghijklmnopqrstuvwxyz');
   const ownUris = { 'web-app': [CALLBACK, CALLBACK_WITH_QUERY, LOCAL_CALLBACK, `${server.url}${LOCAL_CALLBACK}`], spa: [SPA_CALLBACK], quick: [QUICK_CALLBACK] };
   const lookalikes = [
     `${CALLBACK}/`, CALLBACK.toUpperCase(), `${CALLBACK}?x=1`, `${CALLBACK}#frag`, `${CALLBACK}@evil.example`, `${CALLBACK}/../evil`, `${CALLBACK}%2F..%2Fevil`,
@@ -582,6 +593,63 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
     return states.length === 1 && states[0] !== '' && (states[0] as string).length <= MAX_PARAMETER_LENGTH ? states[0] : undefined;
   }
 
+  interface AuthorizeRequest {
+    wire: string;
+    method: string;
+    type: string;
+    withSession: boolean;
+    where: string;
+    /** A fault rule answers with this status: it is no bug then. */
+    configured5xx?: number;
+    /** A fault rule injects this error at the redirect URI. */
+    injectedError?: string;
+    label?: string;
+  }
+
+  /** The authorize oracle: a refusal without Location, understudy's own page, or exactly the allowed redirect URI with the right state. */
+  function judgeAuthorize(reply: Reply, request: AuthorizeRequest): void {
+    const { wire, method, type, withSession, where } = request;
+    expectSaneHeaders(server, reply, where, request.configured5xx);
+    const sent = parsed(wire);
+    if (reply.status === request.configured5xx) return;
+
+    outcomes.tick(`${profile} ${request.label ?? 'authorize'}: ${reply.status >= 400 ? reply.status : (ownPage(server, reply.location ?? '') ?? (/[?&#]code=/.test(reply.location ?? '') ? 'code' : /[?&#]error=([a-z_]+)/.exec(reply.location ?? '')?.[1]))}`);
+    if (!['GET', 'HEAD', 'POST'].includes(method)) {
+      expect(reply.status, where).toBe(405);
+      expectRefusal(reply, where);
+      return;
+    }
+    if (method === 'POST' && !isForm(type)) {
+      expectRefusal(reply, where);
+      return;
+    }
+    if (reply.status >= 400) {
+      expectRefusal(reply, where);
+      return;
+    }
+    expect(reply.status, `${where}: neither a refusal nor a redirect`).toBe(method === 'POST' ? 303 : 302);
+    const location = reply.location as string;
+    expect(location, where).toBeDefined();
+    const step = ownPage(server, location);
+    if (step) {
+      const uid = interactionOf(server, location);
+      expect(reply.setCookies.some((c) => c.startsWith(`understudy_interaction=${uid};`)), `${where}: the interaction cookie is not the page's id`).toBe(true);
+      return;
+    }
+    const target = allowedRedirect(sent);
+    expect(target, `${where}: redirected to ${location.slice(0, 300)}, but the request names no registered redirect URI`).toBeDefined();
+    const { params, mode } = answerAt(target as string, location, where);
+    expect(mode, `${where}: response mode`).toBe(once(sent, 'response_mode') === 'fragment' ? 'fragment' : 'query');
+    const code = params.getAll('code');
+    const error = params.getAll('error');
+    expect(code.length + error.length, `${where}: answer ${location.slice(0, 300)}`).toBe(1);
+    if (error.length) expect(AUTHORIZE_ERRORS.has(error[0] as string) || error[0] === request.injectedError, `${where}: error ${error[0]}`).toBe(true);
+    if (code.length) expect(withSession, `${where}: a code for a browser without a session`).toBe(true);
+    const state = expectedState(sent);
+    expect(params.getAll('state'), `${where}: state echoed in ${location.slice(0, 300)}`).toEqual(state === undefined ? [] : [state]);
+    if (profile === 'rfc9068') expect(params.getAll('iss'), `${where}: RFC 9207 iss`).toEqual([server.urls.issuer]);
+  }
+
   const runTimeout = (numRuns: number, perRun: number) => Math.max(20_000, numRuns * perRun);
 
   it('authorize: random queries and forms are refused (4xx, no Location), or sent to the login/consent page or exactly a registered redirect URI', async () => {
@@ -600,48 +668,59 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
         const sessionCookie = cookieChoice === 'session' ? signedIn.cookieHeader() : cookieChoice === 'none' ? undefined : cookieChoice;
         const where = `${method} ${paths.authorize} [${type}] cookie=${JSON.stringify(cookieChoice).slice(0, 80)} ${JSON.stringify(wire).slice(0, 600)}`;
         const reply = await journaled(server, () => where, () => sendBrowserRequest(server, method, paths.authorize, wire, type, sessionCookie));
-        expectSaneHeaders(server, reply, where);
-        const sent = parsed(wire);
-
-        outcomes.tick(`${profile} authorize: ${reply.status >= 400 ? reply.status : (ownPage(server, reply.location ?? '') ?? (/[?&#]code=/.test(reply.location ?? '') ? 'code' : /[?&#]error=([a-z_]+)/.exec(reply.location ?? '')?.[1]))}`);
-        if (!['GET', 'HEAD', 'POST'].includes(method)) {
-          expect(reply.status, where).toBe(405);
-          expectRefusal(reply, where);
-          return;
-        }
-        if (method === 'POST' && !isForm(type)) {
-          expectRefusal(reply, where);
-          return;
-        }
-        if (reply.status >= 400) {
-          expectRefusal(reply, where);
-          return;
-        }
-        expect(reply.status, `${where}: neither a refusal nor a redirect`).toBe(method === 'POST' ? 303 : 302);
-        const location = reply.location as string;
-        expect(location, where).toBeDefined();
-        const step = ownPage(server, location);
-        if (step) {
-          const uid = new URL(location).searchParams.get('interaction');
-          expect(reply.setCookies.some((c) => c.startsWith(`understudy_interaction=${uid};`)), `${where}: the interaction cookie is not the page's id`).toBe(true);
-          return;
-        }
-        const target = allowedRedirect(sent);
-        expect(target, `${where}: redirected to ${location.slice(0, 300)}, but the request names no registered redirect URI`).toBeDefined();
-        const { params, mode } = answerAt(target as string, location, where);
-        expect(mode, `${where}: response mode`).toBe(once(sent, 'response_mode') === 'fragment' ? 'fragment' : 'query');
-        const code = params.getAll('code');
-        const error = params.getAll('error');
-        expect(code.length + error.length, `${where}: answer ${location.slice(0, 300)}`).toBe(1);
-        if (error.length) expect(AUTHORIZE_ERRORS.has(error[0] as string), `${where}: error ${error[0]}`).toBe(true);
-        if (code.length) expect(cookieChoice, `${where}: a code for a browser without a session`).toBe('session');
-        const state = expectedState(sent);
-        expect(params.getAll('state'), `${where}: state echoed in ${location.slice(0, 300)}`).toEqual(state === undefined ? [] : [state]);
-        if (profile === 'rfc9068') expect(params.getAll('iss'), `${where}: RFC 9207 iss`).toEqual([server.urls.issuer]);
+        judgeAuthorize(reply, { wire, method, type, withSession: cookieChoice === 'session', where });
       }),
       { seed: SEED, numRuns },
     );
   }, runTimeout(RUNS.authorize, 40));
+
+  it('authorize with a fault rule on the browser flow: a 5xx only as configured; an injected error still goes only to the allowed redirect URI, with the state', async () => {
+    const numRuns = RUNS.faults;
+    type Chosen = { kind: 'inject'; error: string; rule: object } | { kind: 'status'; status: number; rule: object };
+    const step = fc.option(fc.oneof(fc.constantFrom('login', 'consent', 'code'), fc.constantFrom(['login', 'code'], ['consent', 'code'], ['login', 'consent', 'code'])), { nil: undefined });
+    const description = fc.option(anyValue.filter((d) => d.length < 2000), { nil: undefined });
+    const optional = (step: unknown, description: string | undefined) => ({ ...(step !== undefined ? { step } : {}), ...(description !== undefined ? { description } : {}) });
+    const rule: fc.Arbitrary<Chosen> = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.constantFrom('access_denied', 'login_required', 'consent_required'), step, description)
+          .map(([error, s, d]): Chosen => ({ kind: 'inject', error, rule: { preset: `authorize.${error}`, params: optional(s, d) } })),
+      },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.constantFrom('access_denied', 'server_error', 'temporarily_unavailable', 'interaction_required', 'invalid_scope', 'unauthorized_client'), step, description)
+          .map(([error, s, d]): Chosen => ({ kind: 'inject', error, rule: { match: { endpoint: ['authorize', 'login', 'consent'] }, action: { type: 'authorization_error', error, ...optional(s, d) } } })),
+      },
+      { weight: 1, arbitrary: fc.constantFrom(500, 502, 503).map((status): Chosen => ({ kind: 'status', status, rule: { match: { endpoint: 'authorize' }, action: { type: 'respond', status, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' } } })) },
+      { weight: 1, arbitrary: fc.constantFrom(500, 503).map((status): Chosen => ({ kind: 'status', status, rule: { match: { endpoint: 'authorize' }, action: { type: 'oauth_error', error: 'server_error', status } } })) },
+    );
+    await fc.assert(
+      fc.asyncProperty(rule, authorizeQuery(server), methodOf, formType, fc.boolean(), async (chosen, wire, chosenMethod, type, withSession) => {
+        counter.tick(`${profile} authorize with a fault`);
+        const added = server.faults.add(chosen.rule);
+        try {
+          const method = fitting(chosenMethod, wire);
+          const where = `${method} ${paths.authorize} [${type}] session=${withSession} fault=${JSON.stringify(chosen.rule).slice(0, 300)} ${JSON.stringify(wire).slice(0, 600)}`;
+          const reply = await journaled(server, () => where, () => sendBrowserRequest(server, method, paths.authorize, wire, type, withSession ? signedIn.cookieHeader() : undefined));
+          judgeAuthorize(reply, {
+            wire,
+            method,
+            type,
+            withSession,
+            where,
+            configured5xx: chosen.kind === 'status' ? chosen.status : undefined,
+            injectedError: chosen.kind === 'inject' ? chosen.error : undefined,
+            label: 'authorize+fault',
+          });
+        } finally {
+          server.faults.remove(added.id);
+        }
+      }),
+      { seed: SEED, numRuns },
+    );
+  }, runTimeout(RUNS.faults, 40));
 
   it('login and consent: a code only when the form interaction is the cookie\'s, live, and the right password or "allow" was given', async () => {
     const numRuns = RUNS.interactions;
@@ -688,7 +767,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
             : { client_id: 'quick', response_type: 'code', state: s.state };
         const startA = await a.go('GET', `${server.url}${paths.authorize}?${new URLSearchParams(authorizeA)}`);
         expect(ownPage(server, startA.location ?? ''), startA.text).toBe('login');
-        const uidA = new URL(startA.location as string).searchParams.get('interaction') as string;
+        const uidA = interactionOf(server, startA.location);
         if (atConsent) {
           const login = await a.go('POST', `${server.url}${paths.login}`, { interaction: uidA, username: USER.username, password: USER.password, action: 'login' });
           expect(ownPage(server, login.location ?? ''), login.text).toBe('consent');
@@ -696,7 +775,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
         // Browser B's interaction: quick, so a login with the right password would answer with a code.
         const b = new Browser(server);
         const startB = await b.go('GET', `${server.url}${paths.authorize}?${new URLSearchParams({ client_id: 'quick', response_type: 'code', state: 'B-state' })}`);
-        const uidB = new URL(startB.location as string).searchParams.get('interaction') as string;
+        const uidB = interactionOf(server, startB.location);
 
         const idOf = (token: string): string =>
           token === 'A' ? uidA : token === 'B' ? uidB : token === 'A+x' ? `${uidA}x` : token === 'xA' ? `x${uidA}` : token === 'quotedA' ? `"${uidA}"` : token === 'lowerA' ? uidA.toLowerCase() : token;
@@ -825,7 +904,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
     const redirect = fc.constantFrom(CALLBACK, CALLBACK_WITH_QUERY, LOCAL_CALLBACK, SPA_CALLBACK, QUICK_CALLBACK, `${CALLBACK}/`, 'https://evil.example/cb', '');
     const auth = fc.constantFrom('web-app', 'web-app-post', 'web-app-wrong', 'spa', 'spa-secret', 'quick', 'none', 'garbage', 'unknown');
     const grantType = fc.oneof({ weight: 8, arbitrary: fc.constant('authorization_code') }, { weight: 1, arbitrary: fc.constantFrom('AUTHORIZATION_CODE', 'refresh_token', 'password', '', 'urn:x') });
-    const optional = <T,>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: arb.map((v) => [v]) }, { weight: 1, arbitrary: fc.constant([] as T[]) }, { weight: 1, arbitrary: fc.tuple(arb, arb).map(([x, y]) => [x, y]) });
+    const optional = <T,>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: arb.map((v) => [v]) }, { weight: 2, arbitrary: fc.constant([] as T[]) }, { weight: 1, arbitrary: fc.tuple(arb, arb).map(([x, y]) => [x, y]) });
     await fc.assert(
       fc.asyncProperty(grantType, optional(code), optional(verifier), optional(redirect), auth, fc.array(fc.oneof(randomKeyPiece(), rawPiece), { maxLength: 2 }), async (grant, codes, verifiers, redirects, who, extra) => {
         counter.tick(`${profile} token authorization_code`);

@@ -80,8 +80,8 @@ export class HttpPerson {
       } else {
         form.set('action', wanted.consent);
       }
-      url = action;
-      response = await this.request('POST', action, form);
+      url = new URL(action, url).href;
+      response = await this.request('POST', url, form);
       if (response.status === 200 && title === 'Sign In' && !wanted.cancelLogin) {
         const again = await response.text();
         if (/role="alert"/.test(again)) throw new Error(`login refused for ${wanted.username}`);

@@ -322,6 +322,16 @@ describe('logout', () => {
   });
 });
 
+describe('pages', () => {
+  it('a browser asking for /favicon.ico gets 204 and leaves no journal entry', async () => {
+    await start();
+    const before = server.journal.entries().length;
+    expect((await fetch(`${server.url}/favicon.ico`)).status).toBe(204);
+    await server.settle();
+    expect(server.journal.entries()).toHaveLength(before);
+  });
+});
+
 describe('the authorization endpoint refuses without redirecting when the redirect cannot be trusted', () => {
   it('idcs: an unregistered redirect_uri gets IDCS JSON body with the ECID in the description', async () => {
     await start();

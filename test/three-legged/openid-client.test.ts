@@ -68,5 +68,9 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('openid-client authorization cod
     expect(answer.headers.get('location')).toBe(`${SIGNED_OUT}?state=bye`);
     const steps = server.journal.entries().map((e) => e.interaction).filter(Boolean);
     expect(steps).toEqual(['login_required', 'login_shown', 'login_succeeded', 'consent_shown', 'consent_given', 'code_redeemed', 'signed_out']);
+    // One grant id ties the sign-in's steps, the redemption and both refreshes (the refused reuse too).
+    const signIn = server.journal.entries().filter((e) => ['authorize', 'login', 'consent', 'token'].includes(e.endpoint));
+    expect(new Set(signIn.map((e) => e.grant)).size).toBe(1);
+    expect(signIn[0]?.grant).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -7,7 +7,7 @@ import type { GrantDecision, GrantRequest } from './grant.ts';
  * not expired, not used before (a reuse revokes what it yielded, §4.1.2), then redirect_uri
  * (§4.1.3) and the PKCE verifier (RFC 7636 §4.6).
  */
-export function authorizationCodeGrant({ server, client, params }: GrantRequest): GrantDecision {
+export function authorizationCodeGrant({ server, client, params, noteGrant }: GrantRequest): GrantDecision {
   const value = params.get('code');
   if (!value) throw new OAuthError('invalid_request', "missing required parameter 'code'");
   const now = server.clock.nowSeconds();
@@ -18,6 +18,7 @@ export function authorizationCodeGrant({ server, client, params }: GrantRequest)
   if (request.clientId !== client.id) {
     throw new OAuthError('invalid_grant', 'The authorization code was issued to another client.', { reason: `client ${client.id} presented a code of ${request.clientId}` });
   }
+  noteGrant?.(code.grantId);
   if (found.status === 'redeemed') {
     // §4.1.2: "the authorization server SHOULD revoke (when possible) all tokens previously issued based on that authorization code".
     const fromGrant = server.refreshTokens.revokeGrant(code.grantId, now);

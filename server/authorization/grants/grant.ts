@@ -47,6 +47,8 @@ export interface GrantRequest {
   audiences: () => string[];
   /** Seconds the server's clock runs ahead when judging assertions (clock_skew faults). */
   skew?: number;
+  /** Tells the journal which grant the presented code or refresh token belongs to, refused or not. */
+  noteGrant?: (grantId: string) => void;
 }
 
 /** A grant type's own checks; throws OAuthError to refuse. */

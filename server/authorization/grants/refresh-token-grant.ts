@@ -13,7 +13,7 @@ const REFUSALS = {
  * RFC 6749 §6 refresh. IDCS refresh tokens are single-use: this one is consumed and a new one
  * issued; presenting a consumed one again is invalid_grant "The token has already been consumed."
  */
-export function refreshTokenGrant({ server, client, params }: GrantRequest): GrantDecision {
+export function refreshTokenGrant({ server, client, params, noteGrant }: GrantRequest): GrantDecision {
   const value = params.get('refresh_token');
   if (!value) throw new OAuthError('invalid_request', 'missing required parameter refresh_token');
   const now = server.clock.nowSeconds();
@@ -23,6 +23,7 @@ export function refreshTokenGrant({ server, client, params }: GrantRequest): Gra
   if (record.clientId !== client.id) {
     throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.', { reason: `client ${client.id} presented a refresh token of ${record.clientId}` });
   }
+  noteGrant?.(record.grantId);
   if (found.status !== 'valid') {
     const when = { consumed: record.consumedAt, revoked: record.revokedAt, expired: record.exp }[found.status];
     throw new OAuthError('invalid_grant', REFUSALS[found.status], { reason: `refresh token ${found.status === 'consumed' ? 'reused; it was consumed' : found.status} at ${when}` });

@@ -4,11 +4,12 @@ import { digest } from '../client-registry.ts';
 import { OAuthError } from '../../profiles/oauth-error.ts';
 import { AuthorizationPageError, AuthorizationRedirectError } from './authorization-errors.ts';
 import { consentScopes } from './authorization-request.ts';
-import { INTERACTION_COOKIE, readBrowserCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.ts';
+import { clearBrowserCookie, INTERACTION_COOKIE, readBrowserCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.ts';
 import { browserSession, continueAuthorization, sendPage, targetOf, withInteractionErrors } from './interaction-flow.ts';
 import type { Interaction } from './interactions.ts';
 import { consentPage, loginPage } from './pages.ts';
 import { readInteractionParams } from './read-interaction-params.ts';
+import { ownPath } from './registered-uri.ts';
 
 /**
  * The login and consent pages: GET shows the form, POST takes its answer. The interaction id
@@ -26,6 +27,7 @@ function findInteraction(ctx: AuthorizationHttpContext, server: AuthorizationCon
     });
   }
   ctx.state.entry.clientId = interaction.request.clientId;
+  ctx.state.entry.grant = interaction.grantId;
   return interaction;
 }
 
@@ -41,7 +43,7 @@ export function loginEndpoint(server: AuthorizationContext) {
       const interaction = findInteraction(ctx, server, params);
       const client = server.clients.get(interaction.request.clientId);
       const view = {
-        action: `${server.urls.baseUrl}${server.profile.paths.login}`,
+        action: ownPath(server.urls.baseUrl, server.profile.paths.login),
         interaction: interaction.uid,
         tenant: server.config.tenant,
         clientName: client?.name ?? interaction.request.clientId,
@@ -57,6 +59,7 @@ export function loginEndpoint(server: AuthorizationContext) {
       }
       if (params.get('action')?.[0] === 'cancel') {
         server.interactions.end(interaction.uid);
+        clearBrowserCookie(ctx, INTERACTION_COOKIE);
         throw new AuthorizationRedirectError(new OAuthError('access_denied', 'The user canceled the sign-in.', { reason: 'the user pressed Cancel on the login page' }), targetOf(interaction.request));
       }
       const username = params.get('username')?.[0] ?? '';
@@ -106,7 +109,7 @@ export function consentEndpoint(server: AuthorizationContext) {
       if (ctx.method !== 'POST') {
         const client = server.clients.get(request.clientId);
         const view = {
-          action: `${server.urls.baseUrl}${server.profile.paths.consent}`,
+          action: ownPath(server.urls.baseUrl, server.profile.paths.consent),
           interaction: interaction.uid,
           clientName: client?.name ?? request.clientId,
           userDisplayName: user?.displayName ?? session.username,
@@ -120,6 +123,7 @@ export function consentEndpoint(server: AuthorizationContext) {
       }
       if (params.get('action')?.[0] !== 'allow') {
         server.interactions.end(interaction.uid);
+        clearBrowserCookie(ctx, INTERACTION_COOKIE);
         entry.interaction = 'consent_denied';
         throw new AuthorizationRedirectError(new OAuthError('access_denied', 'The user denied the consent.', { reason: `${session.username} denied consent to ${request.clientId}` }), targetOf(request));
       }

@@ -7,6 +7,7 @@ import type { Interaction } from './interactions.ts';
 import type { AuthorizationStep } from '../token-hooks.ts';
 import { errorPage, pageSecurityHeaders } from './pages.ts';
 import type { LoginSession } from './sessions.ts';
+import { ownPath } from './registered-uri.ts';
 
 /**
  * What happens between an authorization request and its answer, one step at a time: log in
@@ -85,12 +86,13 @@ function redirectError(request: AuthorizationRequest, error: 'login_required' | 
 
 /** Sends the browser to the login or consent page of this authorization (starting an interaction if there is none yet). */
 function showStep(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, current: Interaction | undefined, step: 'login' | 'consent', username?: string): void {
-  const interaction = current ?? server.interactions.start(request, server.clock.nowSeconds());
+  const interaction = current ?? server.interactions.start(request, server.refreshTokens.newGrant(), server.clock.nowSeconds());
   setBrowserCookie(ctx, INTERACTION_COOKIE, interaction.uid);
   const path = step === 'login' ? server.profile.paths.login : server.profile.paths.consent;
-  redirect(ctx, `${server.urls.baseUrl}${path}?interaction=${interaction.uid}`);
+  redirect(ctx, `${ownPath(server.urls.baseUrl, path)}?interaction=${interaction.uid}`);
   const entry = ctx.state.entry;
   entry.decision = 'served';
+  entry.grant = interaction.grantId;
   entry.interaction = step === 'login' ? 'login_required' : 'consent_required';
   entry.reason = step === 'login' ? `${request.clientId} needs a login: sent to the login page` : `${username ?? 'the user'} must consent to ${request.clientId}: sent to the consent page`;
 }
@@ -98,6 +100,7 @@ function showStep(ctx: AuthorizationHttpContext, server: AuthorizationContext, r
 /** The code, sent to the client's redirect URI: the end of a successful authorization. */
 function issueCode(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, session: LoginSession, interaction: Interaction | undefined): void {
   const now = server.clock.nowSeconds();
+  const grantId = interaction?.grantId ?? server.refreshTokens.newGrant();
   const code = server.codes.issue({
     request,
     username: session.username,
@@ -105,7 +108,7 @@ function issueCode(ctx: AuthorizationHttpContext, server: AuthorizationContext, 
     sid: session.sid,
     sessionExp: session.exp,
     exp: now + server.config.authorizationCodeTtl,
-    grantId: server.refreshTokens.newGrant(),
+    grantId,
   });
   session.clients.add(request.clientId);
   if (interaction) {
@@ -116,6 +119,7 @@ function issueCode(ctx: AuthorizationHttpContext, server: AuthorizationContext, 
   const entry = ctx.state.entry;
   entry.decision = 'issued';
   entry.interaction = 'code_issued';
+  entry.grant = grantId;
   entry.user = session.username;
   entry.clientId = request.clientId;
   entry.reason = `issued a ${server.config.authorizationCodeTtl}s authorization code to ${request.clientId} for ${session.username}`;

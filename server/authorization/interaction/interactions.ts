@@ -6,6 +6,8 @@ import type { LoginSession } from './sessions.ts';
 export interface Interaction {
   uid: string;
   request: AuthorizationRequest;
+  /** The grant its code and tokens will belong to (the journal's `grant`). */
+  grantId: string;
   exp: number;
   /** Set once the person logged in during this interaction (so prompt=login is not asked twice). */
   session?: LoginSession;
@@ -25,9 +27,9 @@ export class InteractionStore {
     this.#max = max;
   }
 
-  start(request: AuthorizationRequest, now: number): Interaction {
+  start(request: AuthorizationRequest, grantId: string, now: number): Interaction {
     if (this.#interactions.size >= this.#max) this.#prune(now);
-    const interaction: Interaction = { uid: randomBytes(18).toString('base64url'), request, exp: now + INTERACTION_TTL };
+    const interaction: Interaction = { uid: randomBytes(18).toString('base64url'), request, grantId, exp: now + INTERACTION_TTL };
     this.#interactions.set(interaction.uid, interaction);
     return interaction;
   }

@@ -26,11 +26,14 @@ footer{margin-top:2rem;font-size:.8rem;color:#777}
 
 const STYLE_HASH = `'sha256-${hash('sha256', STYLE, 'base64')}'`;
 
-/** What a page may do: nothing but style itself and post its form (and be redirected to the client after). */
+/**
+ * What a page may do: nothing but style itself and post its form (and be redirected to the client
+ * after). The empty data: icon keeps browsers from asking for /favicon.ico.
+ */
 export function pageSecurityHeaders(formTargets: readonly string[] = []): Record<string, string> {
   const formAction = ["'self'", ...new Set(formTargets)].join(' ');
   return {
-    'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
@@ -46,7 +49,7 @@ export function escapeHtml(text: string): string {
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
 <body><main>
 ${body}
 <footer>understudy: a local stand-in for Oracle IDCS. Not a real identity domain.</footer>

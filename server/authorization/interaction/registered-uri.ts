@@ -12,3 +12,12 @@ export function findRegisteredUri(registered: readonly string[], given: string, 
 export function absoluteUri(uri: string, baseUrl: string): string {
   return uri.startsWith('/') ? `${baseUrl}${uri}` : uri;
 }
+
+/**
+ * A path of this server as the browser should be sent to it: relative to the origin the browser
+ * is already on (RFC 9110 §10.2.2 allows a relative Location), so the cookies set on that origin
+ * come along whether it reached the server as 127.0.0.1 or localhost.
+ */
+export function ownPath(baseUrl: string, path: string): string {
+  return `${new URL(baseUrl).pathname.replace(/\/$/, '')}${path}`;
+}
