@@ -15,7 +15,7 @@
  * - the token endpoint never redeems a random code, verifier or redirect_uri (400/401 JSON);
  * - userinfo and logout answer 4xx, the signed-out page, or a registered post-logout URI;
  * - HTML pages never carry markup from the request (they have no script of their own).
- * Bugs found are pinned at the end as `it.fails` minimal cases ("known issues").
+ * Bugs it found are pinned at the end as minimal cases.
  * FUZZ_STATS=1 also prints what the answers were, to check the generators reach past the first refusal.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -24,7 +24,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ProfileName, type UnderstudyConfig, type UnderstudyServer } from '../../server/index.ts';
 import { createProfile } from '../../server/profiles/index.ts';
-import { MAX_PARAMETER_LENGTH } from '../../server/authorization/interaction/parse-authorization-request.ts';
+import { MAX_PARAMETER_LENGTH, tooLong } from '../../server/authorization/interaction/parse-authorization-request.ts';
 import { CaseCounter, SEED, runs } from './support.ts';
 
 const counter = new CaseCounter();
@@ -590,7 +590,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
   /** The state an answer must carry: the request's, when sent once, non-empty and not oversized. */
   function expectedState(sent: URLSearchParams): string | undefined {
     const states = sent.getAll('state');
-    return states.length === 1 && states[0] !== '' && (states[0] as string).length <= MAX_PARAMETER_LENGTH ? states[0] : undefined;
+    return states.length === 1 && states[0] !== '' && !tooLong(states[0] as string) ? states[0] : undefined;
   }
 
   interface AuthorizeRequest {
@@ -1057,10 +1057,9 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
 });
 
 /**
- * Known issues the fuzzing found, pinned as minimal cases. `it.fails` keeps the suite green while
- * the bug is there; once it is fixed the case fails: then drop `.fails`.
+ * What the fuzzing found, fixed since, pinned as minimal cases.
  */
-describe('known issues (minimal counterexamples)', () => {
+describe('found by fuzzing (minimal counterexamples)', () => {
   let server: UnderstudyServer;
   const WITH_FLAG = 'http://127.0.0.1:7999/cb?tenant=acme&flag';
   const WITH_TILDE = 'http://127.0.0.1:7999/x?v=~1';
@@ -1077,23 +1076,22 @@ describe('known issues (minimal counterexamples)', () => {
     await server?.close();
   });
 
-  it.fails('KNOWN BUG: the registered redirect URI\'s own query is rewritten (flag -> flag=, ~ -> %7E); RFC 6749 §3.1.2 says it MUST be retained', async () => {
+  it('the registered redirect URI\'s own query is kept as written (flag stays flag, ~ stays ~): RFC 6749 §3.1.2 MUST retain it', async () => {
     for (const registered of [WITH_FLAG, WITH_TILDE]) {
       const reply = await hit(server, 'GET', `/oauth2/v1/authorize?${new URLSearchParams({ client_id: 'q', response_type: 'code', prompt: 'none', state: 's', redirect_uri: registered })}`);
       expect(reply.status).toBe(302);
-      // Today: http://127.0.0.1:7999/cb?tenant=acme&flag=&error=login_required&... and http://127.0.0.1:7999/x?v=%7E1&error=...
       expect(reply.location?.startsWith(`${registered}&`), `${registered} -> ${reply.location}`).toBe(true);
     }
   });
 
-  it.fails('KNOWN BUG: authorize echoes an accepted state (8192 x "~") re-encoded into a 24 KB Location, past the 16 KiB answer head Node clients accept', async () => {
+  it('authorize never echoes a state whose encoding passes the limit (8192 x "~" is 24 KB encoded): the Location stays under 16 KiB', async () => {
     const body = new URLSearchParams({ client_id: 'q', response_type: 'code', prompt: 'none', redirect_uri: QUICK_CALLBACK, state: '~'.repeat(MAX_PARAMETER_LENGTH) }).toString();
     const reply = await hit(server, 'POST', '/oauth2/v1/authorize', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     expect(reply.status).toBe(303);
     expect(reply.location?.length, 'Location length').toBeLessThanOrEqual(NODE_HEADER_LIMIT);
   });
 
-  it.fails('KNOWN BUG: userlogout echoes a state of any length (authorize drops one over 8192): a 10 240-char state makes a 30 KB Location', async () => {
+  it('userlogout refuses a state over the limit, as authorize does, rather than echo it into a 30 KB Location', async () => {
     const browser = new Browser(server);
     const callback = await browser.authorize({ client_id: 'q', response_type: 'code', redirect_uri: QUICK_CALLBACK, scope: 'openid' });
     const answer = await hit(server, 'POST', '/oauth2/v1/token', {
@@ -1103,7 +1101,7 @@ describe('known issues (minimal counterexamples)', () => {
     expect(answer.status, answer.text).toBe(200);
     const body = new URLSearchParams({ id_token_hint: answer.json.id_token, post_logout_redirect_uri: SIGNED_OUT, state: '~'.repeat(OVERSIZED_MAX) }).toString();
     const reply = await hit(server, 'POST', '/oauth2/v1/userlogout', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-    expect(reply.status).toBe(303);
-    expect(reply.location?.length, 'Location length').toBeLessThanOrEqual(NODE_HEADER_LIMIT);
+    expect(reply.status).toBe(400);
+    expect(reply.location).toBeUndefined();
   });
 });

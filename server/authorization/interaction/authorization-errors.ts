@@ -42,17 +42,23 @@ export class AuthorizationRedirectError extends Error {
   }
 }
 
-/** The client's redirect URI with the answer's parameters in its query (or fragment, as asked). */
+/**
+ * The client's redirect URI with the answer's parameters in its query (or fragment, as asked).
+ * The registered URI is kept exactly as written, its own query included (RFC 6749 §3.1.2: "MUST
+ * retain the query component"): the answer is appended to it, never re-encoded with it.
+ */
 export function redirectUrl(target: RedirectTarget, params: Record<string, string | undefined>): string {
-  const url = new URL(target.redirectUri);
   const answer = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined) answer.set(key, value);
   if (target.state !== undefined) answer.set('state', target.state);
-  if (target.responseMode === 'fragment') {
-    url.hash = answer.toString();
-  } else {
-    // RFC 6749 §3.1.2: the registered URI's own query is kept, the answer's parameters added to it.
-    for (const [key, value] of answer) url.searchParams.append(key, value);
-  }
-  return url.href;
+  return appendParameters(target.redirectUri, answer, target.responseMode);
+}
+
+/** `uri` with `params` added to its query (or as its fragment), the rest of it untouched. */
+export function appendParameters(uri: string, params: URLSearchParams, mode: 'query' | 'fragment' = 'query'): string {
+  const encoded = params.toString();
+  if (encoded === '') return uri;
+  if (mode === 'fragment') return `${uri}#${encoded}`;
+  const separator = !uri.includes('?') ? '?' : uri.endsWith('?') || uri.endsWith('&') ? '' : '&';
+  return `${uri}${separator}${encoded}`;
 }

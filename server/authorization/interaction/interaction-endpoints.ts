@@ -86,7 +86,7 @@ export function loginEndpoint(server: AuthorizationContext) {
       entry.user = user.username;
       entry.interaction = 'login_succeeded';
       entry.reason = `${user.username} logged in; ${entry.reason}`;
-    });
+    }, 'page');
 }
 
 export function consentEndpoint(server: AuthorizationContext) {
@@ -134,5 +134,5 @@ export function consentEndpoint(server: AuthorizationContext) {
       continueAuthorization(ctx, server, request, interaction);
       entry.interaction = 'consent_given';
       entry.reason = `${session.username} consented to ${request.clientId}; ${entry.reason}`;
-    });
+    }, 'page');
 }

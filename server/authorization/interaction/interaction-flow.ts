@@ -149,13 +149,19 @@ function issuerParameter(server: Pick<AuthorizationContext, 'profile' | 'urls'>)
  * Answers an interaction error: a page (IDCS: a JSON body) for one that cannot be sent back, a
  * redirect with error and state for the others.
  */
-export async function withInteractionErrors(ctx: AuthorizationHttpContext, server: Pick<AuthorizationContext, 'profile' | 'urls'>, run: () => void | Promise<void>): Promise<void> {
+export async function withInteractionErrors(
+  ctx: AuthorizationHttpContext,
+  server: Pick<AuthorizationContext, 'profile' | 'urls'>,
+  run: () => void | Promise<void>,
+  /** The login and consent pages show their errors as pages whatever the profile (IDCS's own pages are HTML). */
+  errors: 'profile' | 'page' = 'profile',
+): Promise<void> {
   try {
     await run();
   } catch (error) {
     const entry = ctx.state.entry;
     if (error instanceof AuthorizationPageError) {
-      const json = server.profile.authorizationErrorBody(error.error, error.description, ctx.state.requestId);
+      const json = errors === 'profile' ? server.profile.authorizationErrorBody(error.error, error.description, ctx.state.requestId) : undefined;
       if (json) {
         ctx.status = error.status;
         ctx.set({ 'cache-control': 'no-store', pragma: 'no-cache', ...server.profile.responseHeaders(ctx.state.requestId) });

@@ -23,11 +23,18 @@ const KNOWN_PARAMETERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Longest value understudy accepts for any authorization parameter. RFC 6749 sets no limit; a
- * browser URL of a few kilobytes is what every client sends, and a bigger one is a bug worth
- * naming (Node refuses request lines over 16 KiB with 431 before any of this runs).
+ * Longest value understudy accepts for an authorization parameter it reads, form-encoded (as it
+ * would be echoed: a state goes back in the Location). RFC 6749 sets no limit; a browser URL of a
+ * few kilobytes is what every client sends, and a bigger one is a bug worth naming. Encoded, a
+ * state at the limit keeps the answer's Location under the 16 KiB head Node clients accept.
  */
 export const MAX_PARAMETER_LENGTH = 8192;
+
+/** Is this value over MAX_PARAMETER_LENGTH once form-encoded? */
+export function tooLong(value: string): boolean {
+  // Cheap first: encoding never shortens a value.
+  return value.length > MAX_PARAMETER_LENGTH || new URLSearchParams({ v: value }).toString().length - 2 > MAX_PARAMETER_LENGTH;
+}
 
 export interface ParseContext {
   clients: ClientRegistry;
@@ -70,7 +77,7 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
     redirectUri,
     responseMode: modeValue === 'fragment' || (modeValue === undefined && fragmentByDefault) ? 'fragment' : 'query',
     // An oversized state is refused below and not echoed back.
-    state: stateValue !== undefined && stateValue.length <= MAX_PARAMETER_LENGTH && !repeated.includes('state') ? stateValue : undefined,
+    state: stateValue !== undefined && !tooLong(stateValue) && !repeated.includes('state') ? stateValue : undefined,
   };
   const refuse = (error: OAuthError): never => {
     throw new AuthorizationRedirectError(error, target);
@@ -84,7 +91,7 @@ export function parseAuthorizationRequest(params: Map<string, string[]>, context
   }
   if (repeated.length > 0) invalid(`parameter ${repeated[0]} must only be provided once`);
   for (const [name, values] of params) {
-    if (KNOWN_PARAMETERS.has(name) && (values[0] as string).length > MAX_PARAMETER_LENGTH) invalid(`parameter ${name} is longer than ${MAX_PARAMETER_LENGTH} characters`);
+    if (KNOWN_PARAMETERS.has(name) && tooLong(values[0] as string)) invalid(`parameter ${name} is longer than ${MAX_PARAMETER_LENGTH} characters (form-encoded)`);
   }
   if (!client.active) refuse(new OAuthError('unauthorized_client', 'The OAuth Client app is inactive.', { reason: `client ${client.id} is deactivated` }));
   if (single('request') !== undefined) refuse(new OAuthError('request_not_supported', 'request parameter (a request object) is not supported'));

@@ -1,6 +1,7 @@
 import type { AuthorizationContext, AuthorizationHttpContext } from '../authorization-context.ts';
 import { readUnverified } from '../../tokens/index.ts';
-import { AuthorizationPageError } from '../interaction/authorization-errors.ts';
+import { appendParameters, AuthorizationPageError } from '../interaction/authorization-errors.ts';
+import { MAX_PARAMETER_LENGTH, tooLong } from '../interaction/parse-authorization-request.ts';
 import { clearBrowserCookie, readBrowserCookie, SESSION_COOKIE } from '../interaction/browser-cookies.ts';
 import { redirect, sendPage, withInteractionErrors } from '../interaction/interaction-flow.ts';
 import { signedOutPage } from '../interaction/pages.ts';
@@ -26,6 +27,9 @@ export function logoutEndpoint(server: AuthorizationContext) {
       const hint = single('id_token_hint');
       const postLogout = single('post_logout_redirect_uri');
       const state = single('state');
+      if (state !== undefined && tooLong(state)) {
+        throw new AuthorizationPageError('invalid_request', `parameter state is longer than ${MAX_PARAMETER_LENGTH} characters (form-encoded)`);
+      }
       const entry = ctx.state.entry;
 
       let clientId: string | undefined;
@@ -58,9 +62,7 @@ export function logoutEndpoint(server: AuthorizationContext) {
       entry.user = session?.username ?? (hint ? String(readUnverified(hint)?.sub ?? '') || undefined : undefined);
       entry.reason = session ? `ended the session of ${session.username}` : 'no session to end';
       if (destination !== undefined) {
-        const url = new URL(destination);
-        if (state !== undefined) url.searchParams.append('state', state);
-        redirect(ctx, url.href);
+        redirect(ctx, appendParameters(destination, new URLSearchParams(state === undefined ? {} : { state })));
         entry.reason += `; sent back to ${postLogout}`;
       } else {
         sendPage(ctx, 200, signedOutPage());
