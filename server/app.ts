@@ -13,6 +13,7 @@ import { CONTROL_PREFIX, controlApi } from './control/control-api.ts';
 import { applyFaults } from './faults/apply-faults.ts';
 import { createRotationSchedule } from './keys/rotation-schedule.ts';
 import { journalRequests } from './http/journal-requests.ts';
+import { allowCrossOrigin, answerPreflight, isPreflight } from './http/cors.ts';
 import { sendNotFound } from './http/not-found.ts';
 import type { Face as HttpFace, HttpContext } from './http/types.ts';
 import { answerApiRoute, findRoute } from './resource/api-endpoint.ts';
@@ -22,6 +23,9 @@ import { answerApiRoute, findRoute } from './resource/api-endpoint.ts';
  * (configured routes), the control API under /_understudy, and a 404 that says where things
  * are. Every request but the control API's goes: journal -> find its face -> faults -> face.
  */
+/** What a public client running in a browser page calls itself (RFC 8252 and browser apps): CORS allowed. */
+const CROSS_ORIGIN: ReadonlySet<string> = new Set(['token', 'userinfo', 'jwks', 'discovery', 'revoke']);
+
 /** A face of this server: its handlers read the authorization server's request state. */
 type Face = HttpFace<ServerState>;
 
@@ -69,6 +73,13 @@ export function createApp(server: ServerContext): Koa<ServerState> {
     const face = findFace(ctx);
     ctx.state.face = face;
     ctx.state.entry.endpoint = face.endpoint;
+    if (CROSS_ORIGIN.has(face.endpoint)) {
+      allowCrossOrigin(ctx);
+      if (isPreflight(ctx)) {
+        answerPreflight(ctx);
+        return;
+      }
+    }
     await next();
   });
   if (server.config.keyRotation) {

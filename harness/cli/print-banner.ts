@@ -2,6 +2,7 @@ import { defaultScopeOf } from '../../server/config/index.ts';
 import type { UnderstudyServer } from '../../server/index.ts';
 import { basicCredentials, formEncode } from './form-encode.ts';
 import { shellQuote } from './shell-quote.ts';
+import { absoluteUri } from '../../server/authorization/interaction/registered-uri.ts';
 
 /** The first configured client's credentials and a scope to ask for, as the banner shows them. */
 export interface DemoCredentials {
@@ -75,7 +76,7 @@ export function authorizeUrl(server: UnderstudyServer): { url: string; clientId:
   const params = new URLSearchParams({
     client_id: client.id,
     response_type: 'code',
-    redirect_uri: redirect.startsWith('/') ? `${server.urls.baseUrl}${redirect}` : redirect,
+    redirect_uri: absoluteUri(redirect, server.urls.baseUrl),
     scope: ['openid', 'profile', 'email', resourceScope, client.grants.includes('refresh_token') ? 'offline_access' : ''].filter(Boolean).join(' '),
     state: 'understudy-demo',
     nonce: 'understudy-demo',

@@ -14,6 +14,8 @@ export interface AuthorizationCode {
   /** The grant its tokens belong to: a reused code revokes them (RFC 6749 §4.1.2). */
   grantId: string;
   redeemedAt?: number;
+  /** Virtual time it was presented again, and its grant revoked. */
+  reusedAt?: number;
   /** Access tokens issued for it, revoked if it is presented again. */
   accessTokens: { jti: string; exp: number }[];
 }

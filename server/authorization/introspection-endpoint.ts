@@ -18,16 +18,22 @@ export function requireToken(params: Map<string, string>): string {
 }
 
 /**
- * RFC 7662 introspection of the tokens this server issued. Any authenticated client may ask;
- * an expired, revoked, foreign or garbled token is simply `{"active": false}` (§2.2).
+ * RFC 7662 introspection of the tokens this server issued. Any authenticated client may ask; a
+ * public client, which proves nothing but its id, only of its own tokens (oidc-provider's
+ * introspectionAllowedPolicy; RFC 7662 §4). An expired, revoked, foreign or garbled token is
+ * simply `{"active": false}` (§2.2).
  */
 export function introspectionEndpoint(server: AuthorizationContext) {
   return (ctx: HttpContext) =>
     withOAuthErrors(ctx, server, async () => {
       const params = await readFormRequest(ctx, server.config.server.maxBodyBytes);
-      await authenticateCaller(ctx, server, params);
+      const caller = await authenticateCaller(ctx, server, params);
       const token = requireToken(params);
-      const result = await verifyAccessToken(token, server);
+      const verified = await verifyAccessToken(token, server);
+      const result: typeof verified =
+        verified.ok && caller.authMethod === 'none' && verified.claims.client_id !== caller.id
+          ? { ok: false, description: `a public client may introspect only its own tokens; this one is ${String(verified.claims.client_id)}'s` }
+          : verified;
       const entry = ctx.state.entry;
       entry.decision = 'served';
       const claims = result.ok ? result.claims : result.unverified;

@@ -78,7 +78,6 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
   if (decision.step) entry.interaction = decision.step;
   const grant = decision.refreshToken?.grantId ?? decision.grantId;
   if (grant) entry.grant = grant;
-  decision.onIssued?.({ jti: token.jti, exp: token.exp });
   if (decision.idToken) {
     // OpenID Connect Core §3.1.3.3: id_token beside the access token (IDCS: before refresh_token).
     body.id_token = await signIdToken(server, client, decision.idToken, token.body.access_token as string, now, (draft) => {
@@ -92,6 +91,8 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
     entry.grant = refresh.grantId;
     entry.reason += ' with a refresh token';
   }
+  // Last, with no await after it: whatever the grant does on hearing of the tokens holds for the answer sent.
+  decision.onIssued?.({ jti: token.jti, exp: token.exp });
   sendTokenResponse(ctx, server, body);
 }
 

@@ -15,8 +15,9 @@ export function demoCallback(server: Pick<ControlContext, 'clients' | 'urls'>) {
     const params = new URLSearchParams(ctx.querystring);
     const code = params.get('code');
     const demo = server.clients.get(DEMO_CLIENT.id);
+    // Only a code of the shape understudy issues goes into a command the person may paste into a shell.
     const redeem =
-      code && demo?.secret === DEMO_CLIENT.secret
+      code && /^[A-Za-z0-9_-]+=*$/.test(code) && demo?.secret === DEMO_CLIENT.secret
         ? `curl -s -u ${DEMO_CLIENT.id}:${DEMO_CLIENT.secret} -d grant_type=authorization_code --data-urlencode 'code=${code}' --data-urlencode 'redirect_uri=${server.urls.baseUrl}${DEMO_REDIRECT_URI}' ${server.urls.tokenUrl}`
         : undefined;
     ctx.status = 200;

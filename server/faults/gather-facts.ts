@@ -1,6 +1,5 @@
 import { readFormRequest } from '../authorization/form-request.ts';
 import { consentScopes } from '../authorization/interaction/authorization-request.ts';
-import { INTERACTION_COOKIE, readBrowserCookie } from '../authorization/interaction/browser-cookies.ts';
 import { readInteractionParams } from '../authorization/interaction/read-interaction-params.ts';
 import { parseBearer } from '../http/authorization-header.ts';
 import type { HttpContext } from '../http/types.ts';
@@ -53,9 +52,10 @@ export async function gatherFacts(ctx: HttpContext, server: FaultContext): Promi
     }
     facts.resources = server.config.resources;
   } else if (endpoint === 'login' || endpoint === 'consent') {
-    // The authorization request the page is for, named by the browser's interaction cookie (the
-    // page checks that its form names the same one): its client and the scopes it asks for.
-    const interaction = server.interactions.get(readBrowserCookie(ctx, INTERACTION_COOKIE), server.clock.nowSeconds());
+    // The authorization request the page is for, named by its interaction parameter (the page
+    // checks the browser's cookie for it): its client and the scopes it asks for.
+    const params = await readInteractionParams(ctx, server.config.server.maxBodyBytes).catch(() => undefined);
+    const interaction = server.interactions.get(params?.get('interaction')?.[0], server.clock.nowSeconds());
     if (interaction) {
       facts.clientId = interaction.request.clientId;
       facts.scope = consentScopes(interaction.request).join(' ');

@@ -45,3 +45,13 @@ describe('sign-in controls', () => {
     expect(html).toContain('curl -s -u demo-web-app:demo-web-secret -d grant_type=authorization_code');
   });
 });
+
+describe('the demo callback page', () => {
+  it('shows no command for a code that is not of understudy\'s shape (no shell injection from a crafted link)', async () => {
+    server = await createServer({ port: 0 });
+    const page = await fetch(`${server.urls.controlUrl}/callback?${new URLSearchParams({ code: "x' ; echo PWNED ; '" })}`);
+    const html = await page.text();
+    expect(html).not.toContain('curl');
+    expect(html).toContain('x&#39; ; echo PWNED ; &#39;');
+  });
+});

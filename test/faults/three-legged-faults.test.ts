@@ -133,8 +133,9 @@ describe('authorization errors at the redirect URI (RFC 6749 §4.1.2.1)', () => 
     expect(error).toMatchObject({ error: 'access_denied', error_description: 'The user denied the consent.' });
 
     const entry = await expectActedOnce(flow.s, id, 'authorize.access_denied', 'authorization_error', 'consent');
-    expect(entry).toMatchObject({ status: 303, decision: 'rejected', error: 'access_denied' });
-    expect(entry.reason).toMatch(/^fault: access_denied/);
+    // The consent the person gave is journaled, then what the fault did instead of the code.
+    expect(entry).toMatchObject({ status: 303, decision: 'rejected', error: 'access_denied', interaction: 'consent_given' });
+    expect(entry.reason).toMatch(/^ada consented to web-app; fault: access_denied/);
     expect((await notesOf(flow.s, id))[0]?.effect).toBe('redirected with access_denied instead of the code');
 
     // The rule has had its one time: the next sign-in (the session and the consent kept) gets a code.

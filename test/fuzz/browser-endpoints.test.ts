@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ProfileName, type UnderstudyConfig, type UnderstudyServer } from '../../server/index.ts';
 import { createProfile } from '../../server/profiles/index.ts';
 import { MAX_PARAMETER_LENGTH, tooLong } from '../../server/authorization/interaction/parse-authorization-request.ts';
+import { interactionCookie, sessionCookie as sessionCookieName } from '../../server/authorization/interaction/browser-cookies.ts';
 import { CaseCounter, SEED, runs } from './support.ts';
 
 const counter = new CaseCounter();
@@ -633,7 +634,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
     const step = ownPage(server, location);
     if (step) {
       const uid = interactionOf(server, location);
-      expect(reply.setCookies.some((c) => c.startsWith(`understudy_interaction=${uid};`)), `${where}: the interaction cookie is not the page's id`).toBe(true);
+      expect(reply.setCookies.some((c) => c.startsWith(`${interactionCookie(server.urls.baseUrl, uid as string)}=${uid};`)), `${where}: the interaction cookie is not the page's id`).toBe(true);
       return;
     }
     const target = allowedRedirect(sent);
@@ -657,7 +658,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
     const cookie = fc.oneof(
       { weight: 3, arbitrary: fc.constant<'none' | 'session' | string>('none') },
       { weight: 3, arbitrary: fc.constant('session') },
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom('understudy_session', 'understudy_interaction', 'x'), cookieValue).map(([k, v]) => `${k}=${v}`) },
+      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(sessionCookieName(server.urls.baseUrl), interactionCookie(server.urls.baseUrl, 'x'), 'understudy_session', 'x'), cookieValue).map(([k, v]) => `${k}=${v}`) },
       { weight: 1, arbitrary: asciiPrintable(40) },
     );
     await fc.assert(
@@ -745,7 +746,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
         },
       ),
       session: fc.constantFrom<'own' | 'random' | 'none'>('own', 'own', 'random', 'none'),
-      cookieJunk: fc.option(fc.constantFrom('x=1', '=', ';;', 'understudy_interaction', 'Understudy_Interaction=A'), { nil: undefined }),
+      cookieJunk: fc.option(fc.constantFrom('x=1', '=', ';;', 'understudy_interaction', 'Understudy_Interaction=A', `${sessionCookieName(server.urls.baseUrl)}`), { nil: undefined }),
       username: fc.oneof({ weight: 8, arbitrary: fc.constant(USER.username) }, { weight: 2, arbitrary: fc.constantFrom('', 'ADA', 'ada ', 'nobody') }, { weight: 1, arbitrary: anyValue }),
       password: fc.oneof({ weight: 8, arbitrary: fc.constant(USER.password) }, { weight: 2, arbitrary: fc.constantFrom('', 'Lovelace', 'lovelace ', 'wrong') }, { weight: 1, arbitrary: anyValue }),
       // 'expected': login on the login page, allow on the consent page.
@@ -786,10 +787,11 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
         add('action', action);
         pieces.push(...s.extra);
         const wire = encodePieces(pieces);
-        const cookies = s.ids.cookieIds.map((t) => `understudy_interaction=${idOf(t)}`);
-        const ownSession = a.cookies.get('understudy_session');
-        if (s.session === 'own' && ownSession) cookies.push(`understudy_session=${ownSession}`);
-        if (s.session === 'random') cookies.push(`understudy_session=${randomBytes(24).toString('base64url')}`);
+        const cookies = s.ids.cookieIds.map((t) => `${interactionCookie(server.urls.baseUrl, idOf(t))}=${idOf(t)}`);
+        const sessionName = sessionCookieName(server.urls.baseUrl);
+        const ownSession = a.cookies.get(sessionName);
+        if (s.session === 'own' && ownSession) cookies.push(`${sessionName}=${ownSession}`);
+        if (s.session === 'random') cookies.push(`${sessionName}=${randomBytes(24).toString('base64url')}`);
         if (s.cookieJunk) cookies.unshift(s.cookieJunk);
         const cookie = cookies.length ? cookies.join('; ') : undefined;
         const path = paths[endpoint];
@@ -802,11 +804,12 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
         // What the server reads, first values only (as the forms are read).
         const form = parsed(wire);
         const formId = form.get('interaction') ?? undefined;
-        const cookieId = cookieAsServerReads(cookie, 'understudy_interaction');
+        // The interaction's own cookie, named after it, holding its id.
+        const cookieId = formId === undefined ? undefined : cookieAsServerReads(cookie, interactionCookie(server.urls.baseUrl, formId));
         const matched = method === 'POST' && isForm(s.type) && formId !== undefined && formId !== '' && formId === cookieId && (formId === uidA || formId === uidB);
         const which = formId === uidA ? 'A' : 'B';
         const rightPassword = form.get('username') === USER.username && form.get('password') === USER.password;
-        const liveOwnSession = s.session === 'own' && ownSession !== undefined && cookieAsServerReads(cookie, 'understudy_session') === ownSession;
+        const liveOwnSession = s.session === 'own' && ownSession !== undefined && cookieAsServerReads(cookie, sessionName) === ownSession;
         const mayGrant =
           matched &&
           ((endpoint === 'login' && rightPassword && form.get('action') !== 'cancel' && (which === 'B' || s.kind === 'one-step')) ||
@@ -998,13 +1001,13 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
           if (session === 'live') {
             const browser = new Browser(server);
             await browser.authorize({ client_id: 'quick', response_type: 'code' });
-            sessionCookie = browser.cookies.get('understudy_session');
+            sessionCookie = browser.cookies.get(sessionCookieName(server.urls.baseUrl));
             expect(sessionCookie).toBeDefined();
           }
           if (session === 'random') sessionCookie = randomBytes(24).toString('base64url');
           const wire = encodePieces([...hints, ...uris, ...states, ...extra]);
           const sendAs = fitting(method, wire);
-          const cookie = sessionCookie === undefined ? undefined : `understudy_session=${sessionCookie}`;
+          const cookie = sessionCookie === undefined ? undefined : `${sessionCookieName(server.urls.baseUrl)}=${sessionCookie}`;
           const where = `${sendAs} ${paths.logout} [${type}] session=${session} ${JSON.stringify(wire).slice(0, 600)}`;
           const reply = await journaled(server, () => where, () => sendBrowserRequest(server, sendAs, paths.logout, wire, type, cookie));
           expectSaneHeaders(server, reply, where);
@@ -1033,7 +1036,7 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('browser endpoints (%s profile)'
             expect(reply.location, where).toBe(expected.href);
             signedOut = true;
           }
-          if (signedOut) expect(reply.setCookies.some((c) => /^understudy_session=;/.test(c)), `${where}: the session cookie is not cleared`).toBe(true);
+          if (signedOut) expect(reply.setCookies.some((c) => c.startsWith(`${sessionCookieName(server.urls.baseUrl)}=;`)), `${where}: the session cookie is not cleared`).toBe(true);
           if (session === 'live') {
             // Signed out: the session is over; refused: it goes on.
             const again = await hit(server, 'GET', `${paths.authorize}?client_id=quick&response_type=code`, { headers: { cookie: cookie as string } });

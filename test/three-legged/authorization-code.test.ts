@@ -352,3 +352,101 @@ describe('the authorization endpoint refuses without redirecting when the redire
     expect(await answer.text()).toContain('invalid_client');
   });
 });
+
+describe('found in review', () => {
+  it('the consent page cannot stand in for a login the request demands (prompt=login, max_age=0)', async () => {
+    await start();
+    const person = new HttpPerson(server.url);
+    await codeFor(person);
+    for (const demand of [{ prompt: 'login' }, { max_age: '0' }] as Record<string, string>[]) {
+      const first = await person.request('GET', authorizeUrl(demand));
+      const login = new URL(first.headers.get('location') as string, server.url);
+      expect(login.pathname).toBe('/ui/v1/signin');
+      const interaction = login.searchParams.get('interaction') as string;
+      const skipped = await person.request('POST', `${server.url}/ui/v1/myconsole/consent`, new URLSearchParams({ interaction, action: 'allow' }));
+      expect(skipped.status).toBe(303);
+      expect(new URL(skipped.headers.get('location') as string, server.url).pathname).toBe('/ui/v1/signin');
+    }
+  });
+
+  it('max_age: exactly max_age seconds after the login is fresh enough, one more is not (OIDC Core §3.1.2.1 "greater than")', async () => {
+    await start();
+    server.clock.freeze();
+    const person = new HttpPerson(server.url);
+    await codeFor(person);
+    server.clock.advance(60);
+    let mark = person.steps.length;
+    await codeFor(person, { max_age: '60' });
+    expect(person.steps.slice(mark).map((s) => s.page).filter(Boolean)).toEqual([]);
+    server.clock.advance(1);
+    mark = person.steps.length;
+    await codeFor(person, { max_age: '60' });
+    expect(person.steps.slice(mark).map((s) => s.page).filter(Boolean)).toEqual(['Sign In']);
+  });
+
+  it('two sign-ins at once in one browser do not spoil each other', async () => {
+    await start();
+    const person = new HttpPerson(server.url);
+    const first = new URL((await person.request('GET', authorizeUrl({ state: 'one' }))).headers.get('location') as string, server.url);
+    const second = new URL((await person.request('GET', authorizeUrl({ client_id: 'quiet', state: 'two' }))).headers.get('location') as string, server.url);
+    for (const [login, state] of [[first, 'one'], [second, 'two']] as const) {
+      const interaction = login.searchParams.get('interaction') as string;
+      const answer = await person.request('POST', `${server.url}/ui/v1/signin`, new URLSearchParams({ interaction, action: 'login', username: 'ada', password: 'lovelace' }));
+      expect(answer.status, state).toBe(303);
+      const next = new URL(answer.headers.get('location') as string, server.url);
+      expect(next.pathname === '/ui/v1/myconsole/consent' || next.searchParams.get('state') === state, `${state}: ${next.href}`).toBe(true);
+    }
+  });
+
+  it('two redemptions of one code at once: one is refused, and the tokens of the other are revoked too', async () => {
+    await start();
+    const code = await codeFor(new HttpPerson(server.url));
+    const [a, b] = await Promise.all([token({ grant_type: 'authorization_code', code }), token({ grant_type: 'authorization_code', code })]);
+    const winner = a.status === 200 ? a : b;
+    expect([a.status, b.status].sort()).toEqual([200, 400]);
+    const introspected = await fetch(server.urls.introspectUrl, {
+      method: 'POST',
+      headers: { authorization: basic('web', 'web-secret'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: winner.body.access_token as string }),
+    });
+    expect(await introspected.json()).toMatchObject({ active: false });
+    expect((await token({ grant_type: 'refresh_token', refresh_token: winner.body.refresh_token as string })).status).toBe(400);
+  });
+
+  it("a used code presented without the PKCE verifier revokes nothing: a leaked code alone cannot end the user's grant", async () => {
+    await start();
+    const code = await codeFor(new HttpPerson(server.url), { client_id: 'spa', code_challenge: CHALLENGE, code_challenge_method: 'S256' });
+    const first = await token({ grant_type: 'authorization_code', code, client_id: 'spa', code_verifier: VERIFIER, redirect_uri: CALLBACK }, null);
+    expect(first.status).toBe(200);
+    expect(await token({ grant_type: 'authorization_code', code, client_id: 'spa', redirect_uri: CALLBACK }, null)).toMatchObject({ status: 400, body: { error_description: 'PKCE verification failed' } });
+    expect((await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string, client_id: 'spa' }, null)).status).toBe(200);
+  });
+
+  it("a public client may introspect only its own tokens", async () => {
+    await start();
+    const cc = await token({ grant_type: 'client_credentials' }, basic('cc', 'cc-secret'));
+    const answer = await fetch(server.urls.introspectUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'spa', token: cc.body.access_token as string }) });
+    expect(await answer.json()).toEqual({ active: false });
+  });
+
+  it('id_token_hint must be an ID token, of the user signed in', async () => {
+    await start();
+    const person = new HttpPerson(server.url);
+    const tokens = await token({ grant_type: 'authorization_code', code: await codeFor(person) });
+    const withAccessToken = await person.request('GET', `${server.urls.logoutUrl}?${new URLSearchParams({ id_token_hint: tokens.body.access_token as string, post_logout_redirect_uri: CALLBACK })}`);
+    expect(withAccessToken.status).toBe(400);
+    expect(server.journal.entries({ endpoint: ['logout'] }).at(-1)?.reason).toMatch(/not an ID token/);
+  });
+
+  it('CORS: a page of another origin may redeem, refresh and read userinfo (preflight answered), not drive the login', async () => {
+    await start();
+    const preflight = await fetch(server.urls.userinfoUrl, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization');
+    const answer = await fetch(server.urls.tokenUrl, { method: 'POST', headers: { origin: 'http://127.0.0.1:5173', 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&client_id=spa&code=x' });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    const authorize = await fetch(authorizeUrl({}), { headers: { origin: 'http://127.0.0.1:5173' }, redirect: 'manual' });
+    expect(authorize.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

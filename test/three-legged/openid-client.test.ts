@@ -28,6 +28,9 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('openid-client authorization cod
     });
     const discovery = profile === 'idcs' ? new URL('/.well-known/openid-configuration', server.url) : new URL(server.url);
     config = await client.discovery(discovery, 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
+    // Verify the ID token's signature against the discovered JWKS too (openid-client skips it by
+    // default for an ID token from the token endpoint, OIDC Core §3.1.3.7 item 6).
+    client.enableNonRepudiationChecks(config);
   });
   afterAll(() => server.close());
 

@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import { digest } from '../client-registry.ts';
+import { checkUserPassword } from '../user-credentials.ts';
 import { OAuthError } from '../../profiles/oauth-error.ts';
 import { grantResource } from './resource-grant.ts';
 import type { GrantDecision, GrantRequest } from './grant.ts';
@@ -12,10 +11,7 @@ export function passwordGrant({ server, client, params }: GrantRequest): GrantDe
   const username = params.get('username');
   const password = params.get('password');
   if (!username || !password) throw new OAuthError('invalid_request', 'the password grant needs username and password');
-  const user = server.config.users.find((u) => u.username === username);
-  // Compare digests so a wrong password and an unknown user take the same time.
-  const ok = timingSafeEqual(digest(user?.password ?? '\u0000'), digest(password)) && user !== undefined;
-  if (!ok) throw new OAuthError('invalid_grant', 'The user credentials are invalid.', { reason: `wrong username or password for ${username}` });
+  if (!checkUserPassword(server.config.users, username, password)) throw new OAuthError('invalid_grant', 'The user credentials are invalid.', { reason: `wrong username or password for ${username}` });
   const { decision, ttl } = grantResource(server, client, params);
   return {
     grantType: 'password',

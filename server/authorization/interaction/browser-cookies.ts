@@ -1,7 +1,23 @@
 import type { HttpContext } from '../../http/types.ts';
 
-export const SESSION_COOKIE = 'understudy_session';
-export const INTERACTION_COOKIE = 'understudy_interaction';
+/**
+ * Cookie names. Browsers keep cookies per host, not per port, so the names carry the server's
+ * port: two understudies on 127.0.0.1 do not end each other's sessions. The interaction cookie
+ * is named after its interaction, so two sign-ins in one browser (two tabs, two apps) do not
+ * overwrite each other (oidc-provider scopes its interaction cookie to the interaction the same way).
+ */
+export function sessionCookie(baseUrl: string): string {
+  return `understudy_session_${portOf(baseUrl)}`;
+}
+
+export function interactionCookie(baseUrl: string, uid: string): string {
+  return `understudy_interaction_${portOf(baseUrl)}_${uid}`;
+}
+
+function portOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
 
 /**
  * Cookies without Expires or Max-Age: the browser keeps them for its session, and understudy

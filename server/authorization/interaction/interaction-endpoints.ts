@@ -1,10 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { AuthorizationContext, AuthorizationHttpContext } from '../authorization-context.ts';
-import { digest } from '../client-registry.ts';
+import { checkUserPassword } from '../user-credentials.ts';
 import { OAuthError } from '../../profiles/oauth-error.ts';
 import { AuthorizationPageError, AuthorizationRedirectError } from './authorization-errors.ts';
 import { consentScopes } from './authorization-request.ts';
-import { clearBrowserCookie, INTERACTION_COOKIE, readBrowserCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.ts';
+import { clearBrowserCookie, interactionCookie, readBrowserCookie, sessionCookie, setBrowserCookie } from './browser-cookies.ts';
 import { browserSession, continueAuthorization, sendPage, targetOf, withInteractionErrors } from './interaction-flow.ts';
 import type { Interaction } from './interactions.ts';
 import { consentPage, loginPage } from './pages.ts';
@@ -20,7 +19,7 @@ import { ownPath } from './registered-uri.ts';
 function findInteraction(ctx: AuthorizationHttpContext, server: AuthorizationContext, params: Map<string, string[]>): Interaction {
   const uid = params.get('interaction')?.[0];
   const interaction = server.interactions.get(uid, server.clock.nowSeconds());
-  if (!uid || !interaction || readBrowserCookie(ctx, INTERACTION_COOKIE) !== uid) {
+  if (!uid || !interaction || readBrowserCookie(ctx, interactionCookie(server.urls.baseUrl, uid)) !== uid) {
     throw new AuthorizationPageError('invalid_request', 'this sign-in page has expired or belongs to another browser', {
       hint: 'Go back to the application and sign in again.',
       reason: !uid ? 'no interaction id' : !interaction ? 'unknown or expired interaction' : 'the interaction cookie does not match',
@@ -59,33 +58,31 @@ export function loginEndpoint(server: AuthorizationContext) {
       }
       if (params.get('action')?.[0] === 'cancel') {
         server.interactions.end(interaction.uid);
-        clearBrowserCookie(ctx, INTERACTION_COOKIE);
+        clearBrowserCookie(ctx, interactionCookie(server.urls.baseUrl, interaction.uid));
         throw new AuthorizationRedirectError(new OAuthError('access_denied', 'The user canceled the sign-in.', { reason: 'the user pressed Cancel on the login page' }), targetOf(interaction.request));
       }
       const username = params.get('username')?.[0] ?? '';
       const password = params.get('password')?.[0] ?? '';
-      const user = server.config.users.find((u) => u.username === username);
-      // Compare digests so a wrong password and an unknown user take the same time.
-      const ok = timingSafeEqual(digest(user?.password ?? '\u0000'), digest(password)) && user !== undefined;
-      if (!ok) {
+      const user = checkUserPassword(server.config.users, username, password);
+      if (!user) {
         sendPage(ctx, 200, loginPage({ ...view, username, error: 'You entered an incorrect user name or password.' }), formTargets(interaction));
         entry.decision = 'rejected';
         entry.interaction = 'login_failed';
         entry.user = username.slice(0, 200) || undefined;
-        entry.reason = user ? `wrong password for ${username}` : `no user ${username.slice(0, 200) || '(empty)'}`;
+        entry.reason = server.config.users.some((u) => u.username === username) ? `wrong password for ${username}` : `no user ${username.slice(0, 200) || '(empty)'}`;
         return;
       }
       const now = server.clock.nowSeconds();
-      const previous = readBrowserCookie(ctx, SESSION_COOKIE);
+      const previous = readBrowserCookie(ctx, sessionCookie(server.urls.baseUrl));
       if (previous) server.sessions.end(previous);
       const session = server.sessions.create(user.username, now, server.config.sessionTtl);
-      setBrowserCookie(ctx, SESSION_COOKIE, session.cookie);
+      setBrowserCookie(ctx, sessionCookie(server.urls.baseUrl), session.cookie);
       interaction.session = session;
-      continueAuthorization(ctx, server, interaction.request, interaction);
-      // The step the journal records is the login, whatever comes next.
+      // The step the journal records is the login, whatever comes next (a fault may refuse the next step).
       entry.user = user.username;
       entry.interaction = 'login_succeeded';
-      entry.reason = `${user.username} logged in; ${entry.reason}`;
+      entry.reason = `${user.username} logged in`;
+      continueAuthorization(ctx, server, interaction.request, interaction);
     }, 'page');
 }
 
@@ -95,9 +92,12 @@ export function consentEndpoint(server: AuthorizationContext) {
       const params = await readInteractionParams(ctx, server.config.server.maxBodyBytes);
       const interaction = findInteraction(ctx, server, params);
       const now = server.clock.nowSeconds();
-      const session = interaction.session && server.sessions.isLive(interaction.session, now) ? interaction.session : browserSession(ctx, server);
+      // The browser's session counts only when the flow itself sent it here (it judged the session
+      // good enough: no prompt=login, max_age met); a login this interaction asked for must happen.
+      const live = interaction.session && server.sessions.isLive(interaction.session, now) ? interaction.session : undefined;
+      const session = live ?? (interaction.step === 'consent' ? browserSession(ctx, server) : undefined);
       if (!session) {
-        // Nobody is signed in (any more): log in first.
+        // Nobody is signed in (any more), or a login comes first: the flow says where to go.
         interaction.session = undefined;
         continueAuthorization(ctx, server, interaction.request, interaction);
         return;
@@ -123,16 +123,15 @@ export function consentEndpoint(server: AuthorizationContext) {
       }
       if (params.get('action')?.[0] !== 'allow') {
         server.interactions.end(interaction.uid);
-        clearBrowserCookie(ctx, INTERACTION_COOKIE);
+        clearBrowserCookie(ctx, interactionCookie(server.urls.baseUrl, interaction.uid));
         entry.interaction = 'consent_denied';
         throw new AuthorizationRedirectError(new OAuthError('access_denied', 'The user denied the consent.', { reason: `${session.username} denied consent to ${request.clientId}` }), targetOf(request));
       }
       server.consents.give(session.username, request.clientId, consentScopes(request));
-      // The interaction is over: the code follows from the session and the consent just given.
-      interaction.session = session;
+      // The code follows from the session and the consent just given.
       interaction.consentGiven = true;
-      continueAuthorization(ctx, server, request, interaction);
       entry.interaction = 'consent_given';
-      entry.reason = `${session.username} consented to ${request.clientId}; ${entry.reason}`;
+      entry.reason = `${session.username} consented to ${request.clientId}`;
+      continueAuthorization(ctx, server, request, interaction);
     }, 'page');
 }

@@ -2,7 +2,7 @@ import type { AuthorizationContext, AuthorizationHttpContext } from '../authoriz
 import { OAuthError } from '../../profiles/oauth-error.ts';
 import { AuthorizationPageError, AuthorizationRedirectError, redirectUrl, type RedirectTarget } from './authorization-errors.ts';
 import { consentScopes, type AuthorizationRequest } from './authorization-request.ts';
-import { clearBrowserCookie, INTERACTION_COOKIE, readBrowserCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.ts';
+import { clearBrowserCookie, interactionCookie, readBrowserCookie, sessionCookie, setBrowserCookie } from './browser-cookies.ts';
 import type { Interaction } from './interactions.ts';
 import type { AuthorizationStep } from '../token-hooks.ts';
 import { errorPage, pageSecurityHeaders } from './pages.ts';
@@ -21,7 +21,7 @@ export function targetOf(request: AuthorizationRequest): RedirectTarget {
 
 /** The live session the browser's cookie names, if any. */
 export function browserSession(ctx: AuthorizationHttpContext, server: AuthorizationContext): LoginSession | undefined {
-  return server.sessions.get(readBrowserCookie(ctx, SESSION_COOKIE), server.clock.nowSeconds());
+  return server.sessions.get(readBrowserCookie(ctx, sessionCookie(server.urls.baseUrl)), server.clock.nowSeconds());
 }
 
 /** Does this request need the person to log in, given the session (OIDC Core §3.1.2.1 prompt and max_age)? */
@@ -29,8 +29,9 @@ function needsLogin(request: AuthorizationRequest, session: LoginSession | undef
   if (interaction?.session !== undefined) return false;
   if (!session) return true;
   if (request.prompt.has('login') || request.prompt.has('select_account')) return true;
-  // max_age=0 asks for a fresh login, as prompt=login does.
-  return request.maxAge !== undefined && session.authTime + request.maxAge <= now;
+  // OIDC Core §3.1.2.1: log in again when more than max_age seconds have passed; max_age=0 is
+  // always (oidc-provider takes it as prompt=login).
+  return request.maxAge !== undefined && (request.maxAge === 0 || now - session.authTime > request.maxAge);
 }
 
 function needsConsent(server: AuthorizationContext, request: AuthorizationRequest, username: string, interaction: Interaction | undefined): boolean {
@@ -59,6 +60,7 @@ export function continueAuthorization(ctx: AuthorizationHttpContext, server: Aut
   if (!signedIn || !server.sessions.isLive(signedIn, now)) {
     // The session made in this interaction ended before it finished (the clock moved on).
     if (interaction) interaction.session = undefined;
+    consultHooks(ctx, request, 'login');
     showStep(ctx, server, request, interaction, 'login');
     return;
   }
@@ -87,14 +89,16 @@ function redirectError(request: AuthorizationRequest, error: 'login_required' | 
 /** Sends the browser to the login or consent page of this authorization (starting an interaction if there is none yet). */
 function showStep(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, current: Interaction | undefined, step: 'login' | 'consent', username?: string): void {
   const interaction = current ?? server.interactions.start(request, server.refreshTokens.newGrant(), server.clock.nowSeconds());
-  setBrowserCookie(ctx, INTERACTION_COOKIE, interaction.uid);
+  interaction.step = step;
+  setBrowserCookie(ctx, interactionCookie(server.urls.baseUrl, interaction.uid), interaction.uid);
   const path = step === 'login' ? server.profile.paths.login : server.profile.paths.consent;
   redirect(ctx, `${ownPath(server.urls.baseUrl, path)}?interaction=${interaction.uid}`);
   const entry = ctx.state.entry;
   entry.decision = 'served';
   entry.grant = interaction.grantId;
-  entry.interaction = step === 'login' ? 'login_required' : 'consent_required';
-  entry.reason = step === 'login' ? `${request.clientId} needs a login: sent to the login page` : `${username ?? 'the user'} must consent to ${request.clientId}: sent to the consent page`;
+  // A page that moved the interaction on (a login) has already said which step this request was.
+  entry.interaction ??= step === 'login' ? 'login_required' : 'consent_required';
+  entry.reason = joinReason(entry.reason, step === 'login' ? `${request.clientId} needs a login: sent to the login page` : `${username ?? 'the user'} must consent to ${request.clientId}: sent to the consent page`);
 }
 
 /** The code, sent to the client's redirect URI: the end of a successful authorization. */
@@ -110,19 +114,23 @@ function issueCode(ctx: AuthorizationHttpContext, server: AuthorizationContext, 
     exp: now + server.config.authorizationCodeTtl,
     grantId,
   });
-  session.clients.add(request.clientId);
   if (interaction) {
     server.interactions.end(interaction.uid);
-    clearBrowserCookie(ctx, INTERACTION_COOKIE);
+    clearBrowserCookie(ctx, interactionCookie(server.urls.baseUrl, interaction.uid));
   }
   redirect(ctx, redirectUrl(targetOf(request), { code, iss: issuerParameter(server) }));
   const entry = ctx.state.entry;
   entry.decision = 'issued';
-  entry.interaction = 'code_issued';
+  entry.interaction ??= 'code_issued';
   entry.grant = grantId;
   entry.user = session.username;
   entry.clientId = request.clientId;
-  entry.reason = `issued a ${server.config.authorizationCodeTtl}s authorization code to ${request.clientId} for ${session.username}`;
+  entry.reason = joinReason(entry.reason, `issued a ${server.config.authorizationCodeTtl}s authorization code to ${request.clientId} for ${session.username}`);
+}
+
+/** What a page did, then what followed: one sentence for the journal. */
+function joinReason(done: string | undefined, next: string): string {
+  return done ? `${done}; ${next}` : next;
 }
 
 /** 302 after a GET, 303 after a form POST (so the browser follows with a GET). */
@@ -171,12 +179,12 @@ export async function withInteractionErrors(
       }
       entry.decision = 'rejected';
       entry.error = error.error;
-      entry.reason = error.reason;
+      entry.reason = joinReason(entry.reason, error.reason);
     } else if (error instanceof AuthorizationRedirectError) {
       redirect(ctx, redirectUrl(error.target, { error: error.oauth.error, error_description: error.oauth.description, iss: issuerParameter(server) }));
       entry.decision = 'rejected';
       entry.error = error.oauth.error;
-      entry.reason = error.oauth.reason;
+      entry.reason = joinReason(entry.reason, error.oauth.reason);
     } else {
       throw error;
     }

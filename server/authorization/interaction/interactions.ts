@@ -13,6 +13,8 @@ export interface Interaction {
   session?: LoginSession;
   /** Set once the person consented during this interaction (so prompt=consent is not asked twice). */
   consentGiven?: boolean;
+  /** The page the flow sent the browser to last: only that page may move the interaction on. */
+  step?: 'login' | 'consent';
 }
 
 /** Seconds a login or consent page stays usable: oidc-provider's Interaction TTL (1 hour). */

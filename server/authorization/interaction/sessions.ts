@@ -10,8 +10,6 @@ export interface LoginSession {
   /** Virtual time of the login (OIDC `auth_time`). */
   authTime: number;
   exp: number;
-  /** Clients that got a code in this session (the logout ends them all). */
-  clients: Set<string>;
 }
 
 /**
@@ -29,7 +27,7 @@ export class SessionStore {
   create(username: string, now: number, ttl: number): LoginSession {
     if (this.#sessions.size >= this.#max) this.#prune(now);
     const id = randomBytes(19).toString('hex');
-    const session: LoginSession = { cookie: randomBytes(24).toString('base64url'), sid: `${id.slice(0, 32)}:${id.slice(32)}`, username, authTime: now, exp: now + ttl, clients: new Set() };
+    const session: LoginSession = { cookie: randomBytes(24).toString('base64url'), sid: `${id.slice(0, 32)}:${id.slice(32)}`, username, authTime: now, exp: now + ttl };
     this.#sessions.set(session.cookie, session);
     return session;
   }

@@ -2,7 +2,7 @@ import type { AuthorizationContext, AuthorizationHttpContext } from '../authoriz
 import { readUnverified } from '../../tokens/index.ts';
 import { appendParameters, AuthorizationPageError } from '../interaction/authorization-errors.ts';
 import { MAX_PARAMETER_LENGTH, tooLong } from '../interaction/parse-authorization-request.ts';
-import { clearBrowserCookie, readBrowserCookie, SESSION_COOKIE } from '../interaction/browser-cookies.ts';
+import { clearBrowserCookie, readBrowserCookie, sessionCookie } from '../interaction/browser-cookies.ts';
 import { redirect, sendPage, withInteractionErrors } from '../interaction/interaction-flow.ts';
 import { signedOutPage } from '../interaction/pages.ts';
 import { readInteractionParams } from '../interaction/read-interaction-params.ts';
@@ -13,7 +13,8 @@ import { verifyIdTokenHint } from './id-token-hint.ts';
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2; IDCS /oauth2/v1/userlogout):
  * ends the browser's session, then sends it to post_logout_redirect_uri (with state) when the
  * client named by id_token_hint registered that exact URL, or shows the signed-out page. As
- * IDCS does, a post_logout_redirect_uri without id_token_hint is refused (idcs-wire.md §8g).
+ * IDCS does, a post_logout_redirect_uri without id_token_hint is refused (idcs-wire.md §8g). As
+ * IDCS's GET userlogout, it asks no confirmation: any page can sign the browser out.
  */
 export function logoutEndpoint(server: AuthorizationContext) {
   return (ctx: AuthorizationHttpContext) =>
@@ -33,10 +34,12 @@ export function logoutEndpoint(server: AuthorizationContext) {
       const entry = ctx.state.entry;
 
       let clientId: string | undefined;
+      let hinted: string | undefined;
       if (hint !== undefined) {
         const verified = await verifyIdTokenHint(hint, server);
         if (!verified.ok) throw new AuthorizationPageError('invalid_request', 'id_token_hint is not an ID token this server issued', { reason: `id_token_hint rejected: ${verified.problem}` });
         clientId = verified.clientId;
+        hinted = verified.subject;
         entry.clientId = clientId;
       }
       let destination: string | undefined;
@@ -54,9 +57,14 @@ export function logoutEndpoint(server: AuthorizationContext) {
         }
       }
 
-      const cookie = readBrowserCookie(ctx, SESSION_COOKIE);
-      const session = cookie === undefined ? undefined : server.sessions.end(cookie);
-      clearBrowserCookie(ctx, SESSION_COOKIE);
+      const cookie = readBrowserCookie(ctx, sessionCookie(server.urls.baseUrl));
+      const current = server.sessions.get(cookie, server.clock.nowSeconds());
+      // RP-Initiated Logout 1.0 §2: a hint for another user than the one signed in is suspect; that session stays.
+      if (current && hinted !== undefined && current.username !== hinted) {
+        throw new AuthorizationPageError('invalid_request', 'id_token_hint names another user than the one signed in', { reason: `id_token_hint is ${hinted}'s; the session is ${current.username}'s` });
+      }
+      const session = cookie === undefined || !current ? undefined : server.sessions.end(cookie);
+      clearBrowserCookie(ctx, sessionCookie(server.urls.baseUrl));
       entry.decision = 'served';
       entry.interaction = 'signed_out';
       entry.user = session?.username ?? (hint ? String(readUnverified(hint)?.sub ?? '') || undefined : undefined);
