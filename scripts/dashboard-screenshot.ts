@@ -5,23 +5,18 @@
  *
  *   node scripts/dashboard-screenshot.ts [out.png]
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { createServer } from '../server/index.ts';
 import { createDemoCast, playStory } from '../harness/demo/story.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = resolve(root, process.argv[2] ?? 'docs/dashboard.png');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  console.error(`no Chromium at ${executablePath}; install one (apt-get install chromium) or set CHROMIUM_PATH`);
-  process.exit(2);
-}
 
 const server = await createServer({ port: 0 });
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await page.goto(`${server.urls.controlUrl}/`);

@@ -7,23 +7,18 @@
  *   node scripts/login-screenshot.ts [out-dir]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { createServer } from '../server/index.ts';
 import { DEMO_REDIRECT_URI, DEMO_USER } from '../server/config/defaults.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = resolve(root, process.argv[2] ?? 'docs');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  console.error(`no Chromium at ${executablePath}; install one (apt-get install chromium) or set CHROMIUM_PATH`);
-  process.exit(2);
-}
 
 const server = await createServer({ port: 0 });
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+const browser = await launchChromium();
 try {
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(server.urls.authorizeUrl);

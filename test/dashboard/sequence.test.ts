@@ -2,14 +2,15 @@
  * The dashboard's sign-ins view works out the three-legged flow from journal entries alone
  * (server/dashboard/assets/sequence.js, plain browser JavaScript without the DOM): which requests
  * are steps, their names, lanes and colours, and which sign-in each belongs to. Judged on
- * hand-made journals and on the journal of a real sign-in over HTTP.
+ * hand-made journals and on the journal of a real sign-in over HTTP. A sign-in is one grant of the
+ * journal (`grant`); entries without one are placed by inference.
  */
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_CONFIG, type JournalEntry } from '../../server/index.ts';
 import { ENDPOINTS as JOURNAL_ENDPOINTS } from '../../server/journal/types.ts';
 import { HttpPerson } from '../support/http-person.ts';
-import { entry, jti, tokenIssued } from '../support/journal-entries.ts';
+import { entry, jti, T0, tokenIssued } from '../support/journal-entries.ts';
 import { startServer, type UnderstudyServer } from '../support/start-server.ts';
 
 /** What the tests read of sequence.js (a browser module, not TypeScript: typed here by hand). */
@@ -27,6 +28,7 @@ interface Step {
 }
 interface SignIn {
   id: number;
+  grant?: string;
   clientId?: string;
   user?: string;
   attemptedUser?: string;
@@ -99,6 +101,13 @@ function signInsOf(entries: JournalEntry[]) {
   for (const e of entries) signIns.add(e);
   return signIns.list();
 }
+
+/** The entry as a server that journals grants records it: one of grant `grant`. */
+const of = (grant: string, e: JournalEntry): JournalEntry => ({ ...e, grant });
+/** The entries as a journal without grants has them. */
+const withoutGrants = (entries: JournalEntry[]) => entries.map(({ grant: _grant, ...e }) => e as JournalEntry);
+/** "client user: seq seq..." of each sign-in, oldest first. */
+const grouping = (list: readonly SignIn[]) => list.map((s) => `${s.clientId} ${s.user}: ${s.steps.map((step) => step.seq).join(' ')}`);
 
 /** "label: reason" of each step of a sign-in, in order. */
 const story = (signIn: SignIn | undefined) => signIn?.steps.map((s) => `${s.label}${s.also ? ` + ${s.also}` : ''}: ${s.reason}`);
@@ -243,6 +252,108 @@ describe('sign-ins: steps grouped by client and user, in journal order', () => {
   });
 });
 
+describe('sign-ins: one per grant of the journal, whatever the order of its entries', () => {
+  it('keeps two browsers signing in to one client at the same moment apart, their steps interleaved', () => {
+    // Ada on her laptop (grant a) and on her phone (grant b), then Grace (grant c), all at once:
+    // every step at the same time, the pages and redemptions crossing.
+    const A = (e: JournalEntry) => of('a', { ...e, time: T0 + 1 });
+    const B = (e: JournalEntry) => of('b', { ...e, time: T0 + 1 });
+    const C = (e: JournalEntry) => of('c', { ...e, time: T0 + 1 });
+    const journal = [
+      A(steps.loginRequired(1)),
+      B(steps.loginRequired(2)),
+      C(steps.loginRequired(3)),
+      A(steps.loginShown(4)),
+      B(steps.loginShown(5)),
+      B(steps.loginSucceeded(6, 'ada')),
+      C(steps.loginShown(7)),
+      A(steps.loginSucceeded(8, 'ada')),
+      C(steps.loginFailed(9, 'grace')),
+      B(steps.consentShown(10, 'ada')),
+      A(steps.consentShown(11, 'ada')),
+      C(steps.loginSucceeded(12, 'grace')),
+      A(steps.consentGiven(13, 'ada')),
+      B(steps.consentGiven(14, 'ada')),
+      C(steps.consentGiven(15, 'grace')),
+      A(steps.codeRedeemed(16, 'ada')),
+      C(steps.codeRedeemed(17, 'grace')),
+      B(steps.codeRedeemed(18, 'ada')),
+      B(steps.refresh(19, 'ada')),
+      A(steps.refresh(20, 'ada')),
+    ];
+    const expected = ['web-app ada: 1 4 8 11 13 16 20', 'web-app ada: 2 5 6 10 14 18 19', 'web-app grace: 3 7 9 12 15 17'];
+    const list = signInsOf(journal);
+    expect(grouping(list)).toEqual(expected);
+    expect(list.map((s) => s.grant)).toEqual(['a', 'b', 'c']);
+    expect(list.map((s) => s.outcome.key)).toEqual(['signed_in', 'signed_in', 'signed_in']);
+    expect(list[2]).toMatchObject({ attemptedUser: 'grace', user: 'grace' });
+    // Client, user and time order alone cannot tell these apart.
+    expect(grouping(signInsOf(withoutGrants(journal)))).not.toEqual(expected);
+  });
+
+  it('files a refresh days later with the sign-in whose grant it continues, among later sign-ins of the same client and user', () => {
+    const DAY = 86_400;
+    const journal = [
+      of('g1', steps.codeIssued(1, 'ada')),
+      of('g1', steps.codeRedeemed(2, 'ada')),
+      of('g2', steps.loginRequired(3)),
+      of('g2', steps.loginSucceeded(4, 'ada')),
+      of('g2', steps.consentGiven(5, 'ada')),
+      of('g2', steps.codeRedeemed(6, 'ada')),
+      of('g3', steps.codeIssued(7, 'ada', 'other-app')),
+      of('g3', steps.codeRedeemed(8, 'ada', 'other-app')),
+      of('g1', { ...steps.refresh(9, 'ada'), time: T0 + 3 * DAY }),
+      // The refresh token it consumed, presented again: refused, still of the grant.
+      of('g1', { ...steps.refreshRefused(10), time: T0 + 3 * DAY + 1 }),
+      of('g2', { ...steps.refresh(11, 'ada'), time: T0 + 3 * DAY + 2 }),
+      of('g3', { ...steps.refresh(12, 'ada', 'other-app'), time: T0 + 4 * DAY }),
+    ];
+    const expected = ['web-app ada: 1 2 9 10', 'web-app ada: 3 4 5 6 11', 'other-app ada: 7 8 12'];
+    expect(grouping(signInsOf(journal))).toEqual(expected);
+    expect(grouping(signInsOf(withoutGrants(journal)))).not.toEqual(expected);
+  });
+
+  it('a refresh of a grant whose sign-in is not in view starts one, and the grant\'s later refreshes join it, not a browser sign-in of the same client and user', () => {
+    // Grant p began with a password grant (no step of a sign-in) or before the journal shown.
+    const list = signInsOf([of('p', steps.refresh(1, 'ada')), of('g', steps.codeIssued(2, 'ada')), of('g', steps.codeRedeemed(3, 'ada')), of('p', steps.refresh(4, 'ada')), of('p', steps.refreshRefused(5))]);
+    expect(list.map((s) => [s.grant, s.steps.map((step) => step.seq)])).toEqual([
+      ['p', [1, 4, 5]],
+      ['g', [2, 3]],
+    ]);
+  });
+
+  it('places entries without a grant as before: userinfo by its token, logout by client and user; a refusal the server tied to no grant stands alone', () => {
+    const refusedAuthorize = entry(8, { endpoint: 'authorize', path: AUTHORIZE, status: 302, clientId: 'web-app', decision: 'rejected', error: 'login_required', reason: 'no session: the user is not signed in' });
+    const list = signInsOf([
+      of('g1', steps.codeIssued(1, 'ada')),
+      of('g1', steps.codeRedeemed(2, 'ada')),
+      of('g2', steps.codeIssued(3, 'ada')),
+      steps.userinfo(4, 2),
+      // A code and a refresh token the server did not know: no sign-in's.
+      steps.codeRefused(5),
+      steps.refreshRefused(6),
+      steps.signedOut(7, 'ada'),
+      refusedAuthorize,
+    ]);
+    expect(list.map((s) => [s.grant, s.steps.map((step) => step.kind)])).toEqual([
+      ['g1', ['code_issued', 'code_redeemed', 'userinfo']],
+      ['g2', ['code_issued', 'signed_out']],
+      [undefined, ['code_refused']],
+      [undefined, ['refresh_refused']],
+      [undefined, ['authorize_refused']],
+    ]);
+  });
+
+  it('a grant whose sign-in left the bounds starts a new one', () => {
+    const signIns = new SignIns({ maxSignIns: 1 });
+    signIns.add(of('g1', steps.codeIssued(1, 'ada')));
+    expect(signIns.add(of('g2', steps.codeIssued(2, 'ada')))?.removed.map((s) => s.grant)).toEqual(['g1']);
+    const placed = signIns.add(of('g1', steps.codeRedeemed(3, 'ada')));
+    expect(placed).toMatchObject({ created: true, signIn: { grant: 'g1', steps: [{ seq: 3 }] } });
+    expect(placed?.removed.map((s) => s.grant)).toEqual(['g2']);
+  });
+});
+
 describe('sign-ins from the journal of a real sign-in over HTTP', () => {
   const REDIRECT = 'http://127.0.0.1:7999/callback';
   const SIGNED_OUT = 'http://127.0.0.1:7999/signed-out';
@@ -291,5 +402,26 @@ describe('sign-ins from the journal of a real sign-in over HTTP', () => {
     for (const step of signedIn?.steps ?? []) expect(step.reason).toBe(journal.get(step.seq));
     expect(signedIn?.steps.map((s) => s.seq)).toEqual([...(signedIn?.steps.map((s) => s.seq) ?? [])].sort((a, b) => a - b));
     expect(signedIn?.steps.find((s) => s.kind === 'consent_given')).toMatchObject({ also: 'code issued', toClient: true, tone: 'ok' });
+
+    // Each sign-in is one grant: every entry of it carries the grant (userinfo and logout carry
+    // none), each sign-in its own, and every entry of a grant is in its sign-in.
+    const grantOf = new Map(server.journal.entries().map((e) => [e.seq, e.grant]));
+    const grants = (signIn: SignIn | undefined) => (signIn?.steps ?? []).filter((s) => s.kind !== 'userinfo' && s.kind !== 'signed_out').map((s) => grantOf.get(s.seq));
+    expect(new Set(grants(failed)).size).toBe(1);
+    expect(new Set(grants(signedIn)).size).toBe(1);
+    expect(grants(signedIn)).toHaveLength((signedIn?.steps.length ?? 0) - 2);
+    expect(failed?.grant).toEqual(expect.any(String));
+    expect(signedIn?.grant).toEqual(expect.any(String));
+    expect(grants(failed)[0]).toBe(failed?.grant);
+    expect(grants(signedIn)[0]).toBe(signedIn?.grant);
+    expect(signedIn?.grant).not.toBe(failed?.grant);
+    for (const step of signedIn?.steps ?? []) if (step.kind === 'userinfo' || step.kind === 'signed_out') expect(grantOf.get(step.seq)).toBeUndefined();
+    for (const signIn of [failed, signedIn]) {
+      const seqs = server.journal
+        .entries()
+        .filter((e) => e.grant === signIn?.grant)
+        .map((e) => e.seq);
+      expect(signIn?.steps.filter((s) => grantOf.get(s.seq) !== undefined).map((s) => s.seq)).toEqual(seqs);
+    }
   });
 });

@@ -3,14 +3,17 @@
  * The three-legged flow as the sign-ins view draws it, worked out from journal entries alone and
  * without the DOM (so it is testable without a browser): which requests are steps of a person's
  * sign-in, what each step is called, who sent it (the browser or the client), whether its answer
- * went on to the client, and its colour; and which sign-in each step belongs to. The journal has
- * no id for a sign-in: steps are placed by client, user and what the sign-in has done so far
- * (a sign-in starts at its authorization request; a code is redeemed by the sign-in that got it;
- * userinfo presents a token that a sign-in was issued).
+ * went on to the client, and its colour; and which sign-in each step belongs to. A sign-in is
+ * one authorization grant: the journal's `grant` ties its authorization request, login, consent,
+ * code redemption and every refresh that continues it, whatever their order or interleaving.
+ * Entries with no grant are placed as the journal shows them: userinfo by the token it presents
+ * (one a sign-in was issued), logout by client and user (the latest sign-in of both), and, in a
+ * journal that has no grants, every step by client, user and what the sign-in has done so far (a
+ * sign-in starts at its authorization request; a code is redeemed by the sign-in that got it).
  */
 
 /**
- * @typedef {import('./shared.js').JournalEntry} JournalEntry
+ * @typedef {import('./shared.js').JournalEntry & { grant?: string }} JournalEntry
  * @typedef {'browser' | 'client'} Caller
  * @typedef {'ok' | 'bad' | 'info'} Tone
  * @typedef {{
@@ -20,7 +23,7 @@
  * }} Step
  * @typedef {{ key: string, label: string, tone: Tone }} Outcome
  * @typedef {{
- *   id: number, clientId?: string, user?: string, attemptedUser?: string, steps: Step[], dropped: number,
+ *   id: number, grant?: string, clientId?: string, user?: string, attemptedUser?: string, steps: Step[], dropped: number,
  *   open: boolean, codesIssued: number, codesRedeemed: number, tokens: number, signedOut: boolean,
  *   refusal?: Step, startedHere: boolean, outcome: Outcome
  * }} SignIn
@@ -173,6 +176,8 @@ export class SignIns {
   #list = [];
   /** @type {Map<string, SignIn>} access token jti -> the sign-in it was issued to */
   #byJti = new Map();
+  /** @type {Map<string, SignIn>} the journal's grant id -> its sign-in */
+  #byGrant = new Map();
   #nextId = 1;
   #maxSignIns;
   #maxSteps;
@@ -190,6 +195,7 @@ export class SignIns {
   clear() {
     this.#list = [];
     this.#byJti.clear();
+    this.#byGrant.clear();
   }
 
   /**
@@ -219,6 +225,10 @@ export class SignIns {
         outcome: { key: 'in_progress', label: 'in progress', tone: 'info' },
       };
       if (step.clientId) signIn.clientId = step.clientId;
+      if (entry.grant) {
+        signIn.grant = entry.grant;
+        this.#byGrant.set(entry.grant, signIn);
+      }
       this.#list.push(signIn);
     }
     this.#record(signIn, entry, step);
@@ -228,6 +238,7 @@ export class SignIns {
       const oldest = /** @type {SignIn} */ (this.#list.shift());
       removed.push(oldest);
       for (const [jti, owner] of this.#byJti) if (owner === oldest) this.#byJti.delete(jti);
+      if (oldest.grant !== undefined && this.#byGrant.get(oldest.grant) === oldest) this.#byGrant.delete(oldest.grant);
     }
     return { signIn, step, created, removed };
   }
@@ -273,9 +284,16 @@ export class SignIns {
    * @returns {SignIn | undefined}
    */
   #find(entry, step) {
+    // The grant decides: its sign-in, or a new one when it is the first entry of it in view (an
+    // authorization request, or a later step whose start has left the journal or the view).
+    if (entry.grant) return this.#byGrant.get(entry.grant);
     const { clientId, user } = entry;
     const ofClient = (/** @type {SignIn} */ s) => clientId === undefined || s.clientId === undefined || s.clientId === clientId;
     const latest = (/** @type {(s: SignIn) => boolean} */ test) => this.#list.findLast(test);
+    // A login, consent or token step of a sign-in that has a grant carries it: one without is no
+    // step of such a sign-in (a code or refresh token the server did not know), and is placed
+    // among the sign-ins of a journal that had no grants.
+    const undecided = (/** @type {SignIn} */ s) => s.grant === undefined;
     switch (entry.endpoint) {
       case 'authorize':
         // Every authorization request is a sign-in of its own, even one a session answers at once.
@@ -284,7 +302,7 @@ export class SignIns {
       case 'consent': {
         // A page that could not tell its sign-in (expired, another browser's) stands alone.
         if (clientId === undefined) return undefined;
-        const open = (/** @type {SignIn} */ s) => s.open && ofClient(s);
+        const open = (/** @type {SignIn} */ s) => s.open && ofClient(s) && undecided(s);
         if (user && step.kind !== 'login_failed') return latest((s) => open(s) && s.user === user) ?? latest((s) => open(s) && s.user === undefined);
         return latest((s) => open(s) && (s.user === undefined || s.user === user)) ?? latest(open);
       }
@@ -298,7 +316,7 @@ export class SignIns {
         return user ? latest((s) => s.user === user && ofClient(s) && s.tokens > 0) : undefined;
       }
       case 'token': {
-        const mine = (/** @type {SignIn} */ s) => s.clientId === clientId && (user === undefined || s.user === user);
+        const mine = (/** @type {SignIn} */ s) => s.clientId === clientId && (user === undefined || s.user === user) && undecided(s);
         if (step.kind === 'code_redeemed' || step.kind === 'code_refused') {
           return latest((s) => mine(s) && s.codesIssued > s.codesRedeemed) ?? latest((s) => mine(s) && s.codesIssued > 0);
         }

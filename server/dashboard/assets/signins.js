@@ -4,7 +4,8 @@
  * sign-in (client · user, oldest first) and one row per step, drawn on three lanes (Browser,
  * understudy, Client) with an arrow from whoever sent the request, a dashed arrow on to the
  * client when the answer sent the browser there (a code, an error), the step's name coloured by
- * the server's decision, and its reason. sequence.js works out the steps and their sign-ins.
+ * the server's decision, and its reason. sequence.js works out the steps and their sign-ins (one
+ * per authorization grant of the journal).
  */
 import { SignIns } from './sequence.js';
 import { byId, el, formatTime } from './shared.js';
@@ -104,6 +105,8 @@ function buildSignIn(signIn) {
 
 /** @param {SignIn} signIn @param {SignInView} view @param {boolean} flash */
 function drawSignIn(signIn, view, flash) {
+  // The journal's grant id of the sign-in, when the journal has one (one sign-in, one grant).
+  if (signIn.grant) view.item.dataset.grant = signIn.grant;
   view.item.dataset.client = signIn.clientId ?? '';
   view.item.dataset.user = signIn.user ?? '';
   view.item.dataset.outcome = signIn.outcome.key;
