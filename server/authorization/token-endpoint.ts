@@ -76,8 +76,6 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
   for (const hook of hooks) if (hook.afterSign) body = hook.afterSign(token, body, token.exp - now);
   if (decision.subjectType === 'user') entry.user = decision.subject;
   if (decision.step) entry.interaction = decision.step;
-  const grant = decision.refreshToken?.grantId ?? decision.grantId;
-  if (grant) entry.grant = grant;
   if (decision.idToken) {
     // OpenID Connect Core §3.1.3.3: id_token beside the access token (IDCS: before refresh_token).
     body.id_token = await signIdToken(server, client, decision.idToken, token.body.access_token as string, now, (draft) => {
@@ -89,7 +87,7 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
     const refresh = issueRefreshToken(server, client.id, decision, decision.refreshToken, token, now);
     body.refresh_token = refresh.value;
     entry.grant = refresh.grantId;
-    entry.reason += ' with a refresh token';
+    entry.reason += decision.idToken ? ' and a refresh token' : ' with a refresh token';
   }
   // Last, with no await after it: whatever the grant does on hearing of the tokens holds for the answer sent.
   decision.onIssued?.({ jti: token.jti, exp: token.exp });

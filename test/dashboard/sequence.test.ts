@@ -84,7 +84,7 @@ const steps = {
   codeIssued: (seq: number, user = 'ada', clientId = 'web-app') =>
     entry(seq, { endpoint: 'authorize', path: AUTHORIZE, status: 302, clientId, user, interaction: 'code_issued', decision: 'issued', reason: `issued a 300s authorization code to ${clientId} for ${user}` }),
   codeRedeemed: (seq: number, user = 'ada', clientId = 'web-app') =>
-    tokenIssued(seq, { clientId, user, grantType: 'authorization_code', interaction: 'code_redeemed', reason: `issued a 3600s token to ${clientId} with an ID token with a refresh token` }),
+    tokenIssued(seq, { clientId, user, grantType: 'authorization_code', interaction: 'code_redeemed', reason: `issued a 3600s token to ${clientId} with an ID token and a refresh token` }),
   codeRefused: (seq: number, clientId = 'web-app') =>
     tokenIssued(seq, { clientId, grantType: 'authorization_code', status: 400, error: 'invalid_grant', decision: 'rejected', issued: undefined, reason: 'code reused (redeemed at 1700000009)' }),
   userinfo: (seq: number, tokenSeq: number, user = 'ada', clientId = 'web-app') =>
@@ -178,7 +178,7 @@ describe('sign-ins: steps grouped by client and user, in journal order', () => {
       'login succeeded: ada logged in; ada must consent to web-app: sent to the consent page',
       'consent page: asked ada to consent to web-app: openid profile',
       'consent given + code issued: ada consented to web-app; issued a 300s authorization code to web-app for ada',
-      'code redeemed: issued a 3600s token to web-app with an ID token with a refresh token',
+      'code redeemed: issued a 3600s token to web-app with an ID token and a refresh token',
       'userinfo: served the claims of ada (openid profile)',
       'refresh: issued a 3600s token to web-app with a refresh token',
       'refresh refused: refresh token reused; it was consumed at 1700000011',

@@ -323,6 +323,16 @@ describe('logout', () => {
 });
 
 describe('pages', () => {
+  it("the login page's form-action allows the redirect's origin, or a native app's scheme, never its path", async () => {
+    await start('idcs', { clients: [...(CONFIG.clients ?? []), { id: 'native', public: true, grants: ['authorization_code'], redirectUris: ['com.example.app:/oauth2redirect', 'http://127.0.0.1:7999/cb;x'] }] });
+    const person = new HttpPerson(server.url);
+    for (const [redirect, allowed] of [['com.example.app:/oauth2redirect', 'com.example.app:'], ['http://127.0.0.1:7999/cb;x', 'http://127.0.0.1:7999']]) {
+      const first = await person.request('GET', authorizeUrl({ client_id: 'native', redirect_uri: redirect as string, code_challenge: CHALLENGE, code_challenge_method: 'S256' }));
+      const page = await person.request('GET', new URL(first.headers.get('location') as string, server.url).href);
+      expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${allowed};`);
+    }
+  });
+
   it('a browser asking for /favicon.ico gets 204 and leaves no journal entry', async () => {
     await start();
     const before = server.journal.entries().length;
@@ -382,6 +392,18 @@ describe('found in review', () => {
     mark = person.steps.length;
     await codeFor(person, { max_age: '60' });
     expect(person.steps.slice(mark).map((s) => s.page).filter(Boolean)).toEqual(['Sign In']);
+  });
+
+  it('a session that ends between the login and the consent sends the browser back to the login', async () => {
+    await start('idcs', { sessionTtl: 600 });
+    const person = new HttpPerson(server.url);
+    const login = new URL((await person.request('GET', authorizeUrl({}))).headers.get('location') as string, server.url);
+    const interaction = login.searchParams.get('interaction') as string;
+    const consent = await person.request('POST', `${server.url}/ui/v1/signin`, new URLSearchParams({ interaction, action: 'login', username: 'ada', password: 'lovelace' }));
+    expect(new URL(consent.headers.get('location') as string, server.url).pathname).toBe('/ui/v1/myconsole/consent');
+    server.clock.advance(601);
+    const answer = await person.request('POST', `${server.url}/ui/v1/myconsole/consent`, new URLSearchParams({ interaction, action: 'allow' }));
+    expect(new URL(answer.headers.get('location') as string, server.url).pathname).toBe('/ui/v1/signin');
   });
 
   it('two sign-ins at once in one browser do not spoil each other', async () => {

@@ -30,9 +30,14 @@ function findInteraction(ctx: AuthorizationHttpContext, server: AuthorizationCon
   return interaction;
 }
 
+/**
+ * Where the form's answer may redirect: form-action also governs the redirect that answers a form
+ * (Chrome enforces it). The origin, or for a native app's custom scheme ("com.example.app:/cb",
+ * whose origin is "null") the scheme: never the path, which could carry a ";" into the policy.
+ */
 function formTargets(interaction: Interaction): string[] {
-  // form-action also governs the redirect that answers the form (Chrome enforces it on redirects).
-  return [new URL(interaction.request.redirectUri).origin, new URL(interaction.request.redirectUri).href];
+  const url = new URL(interaction.request.redirectUri);
+  return [url.origin === 'null' ? url.protocol : url.origin];
 }
 
 export function loginEndpoint(server: AuthorizationContext) {

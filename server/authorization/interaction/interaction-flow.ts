@@ -49,6 +49,8 @@ function needsConsent(server: AuthorizationContext, request: AuthorizationReques
  */
 export function continueAuthorization(ctx: AuthorizationHttpContext, server: AuthorizationContext, request: AuthorizationRequest, interaction?: Interaction): void {
   const now = server.clock.nowSeconds();
+  // A session made in this interaction that ended before it finished (the clock moved on) counts for nothing.
+  if (interaction?.session && !server.sessions.isLive(interaction.session, now)) interaction.session = undefined;
   const session = browserSession(ctx, server);
   if (needsLogin(request, session, interaction, now)) {
     if (request.prompt.has('none')) throw redirectError(request, 'login_required', 'End-User authentication is required', session ? 'the session is older than max_age' : 'no session: the user is not signed in');
@@ -56,14 +58,8 @@ export function continueAuthorization(ctx: AuthorizationHttpContext, server: Aut
     showStep(ctx, server, request, interaction, 'login');
     return;
   }
-  const signedIn = interaction?.session ?? session;
-  if (!signedIn || !server.sessions.isLive(signedIn, now)) {
-    // The session made in this interaction ended before it finished (the clock moved on).
-    if (interaction) interaction.session = undefined;
-    consultHooks(ctx, request, 'login');
-    showStep(ctx, server, request, interaction, 'login');
-    return;
-  }
+  // No login needed: the interaction's own session, or the browser's, is live.
+  const signedIn = (interaction?.session ?? session) as LoginSession;
   if (needsConsent(server, request, signedIn.username, interaction)) {
     if (request.prompt.has('none')) throw redirectError(request, 'consent_required', 'End-User consent is required', `${signedIn.username} has not consented to ${request.clientId} for these scopes`);
     consultHooks(ctx, request, 'consent');
