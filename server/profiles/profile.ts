@@ -1,26 +1,10 @@
 import type { ProfileName, ResolvedUser } from '../config/types.ts';
 import type { OAuthError } from './oauth-error.ts';
+import type { ProfilePaths, ServerUrls } from './urls.ts';
 import type { SigningKey } from '../keys/key-ring.ts';
 
-/** Paths of the authorization server's endpoints for a profile. */
-export interface ProfilePaths {
-  token: string;
-  introspect: string;
-  revoke: string;
-  jwks: string;
-  /** Authorization endpoint (RFC 6749 §3.1), GET and POST. */
-  authorize: string;
-  /** The login page the authorization endpoint sends a browser to. */
-  login: string;
-  /** The consent page. */
-  consent: string;
-  /** OpenID Connect UserInfo (Core §5.3). */
-  userinfo: string;
-  /** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). */
-  logout: string;
-  /** Paths the discovery documents are served at, one document each; the first is ServerUrls.discoveryUrl. */
-  discovery: string[];
-}
+/** The profile's paths are the URLs' source: declared with them (urls.ts), named here too. */
+export type { ProfilePaths } from './urls.ts';
 
 /** What goes into an access token, before the profile shapes it. */
 export interface AccessTokenFacts {
@@ -107,21 +91,12 @@ export interface Profile {
 }
 
 /**
- * What a discovery document says: the server's URLs (a subset of ServerUrls, whose endpoint URLs
- * buildUrls makes from the profile's paths, so a document names exactly what the server serves)
- * and its capabilities.
+ * What a discovery document says: the server's URLs (ServerUrls, whose endpoint URLs buildUrls
+ * makes from the profile's paths, so a document names exactly what the server serves) and its
+ * capabilities.
  */
-export interface DiscoveryUrls {
-  issuer: string;
-  baseUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  introspectUrl: string;
-  revokeUrl: string;
-  authorizeUrl: string;
-  userinfoUrl: string;
-  logoutUrl: string;
+export type DiscoveryUrls = Omit<ServerUrls, 'discoveryUrl' | 'controlUrl'> & {
   grantTypes: string[];
   scopes: string[];
   signingAlgorithm: string;
-}
+};

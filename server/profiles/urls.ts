@@ -1,4 +1,22 @@
-import type { ProfilePaths } from './profile.ts';
+/** Paths of the authorization server's endpoints for a profile. */
+export interface ProfilePaths {
+  token: string;
+  introspect: string;
+  revoke: string;
+  jwks: string;
+  /** Authorization endpoint (RFC 6749 §3.1), GET and POST. */
+  authorize: string;
+  /** The login page the authorization endpoint sends a browser to. */
+  login: string;
+  /** The consent page. */
+  consent: string;
+  /** OpenID Connect UserInfo (Core §5.3). */
+  userinfo: string;
+  /** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). */
+  logout: string;
+  /** Paths the discovery documents are served at, one document each; the first is ServerUrls.discoveryUrl. */
+  discovery: string[];
+}
 
 /** Where the control API (and its dashboard) is mounted, below the base URL. */
 export const CONTROL_PREFIX = '/_understudy';

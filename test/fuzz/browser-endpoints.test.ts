@@ -27,6 +27,7 @@ import { createProfile } from '../../server/profiles/index.ts';
 import { MAX_PARAMETER_LENGTH, tooLong } from '../../server/authorization/interaction/parse-authorization-request.ts';
 import { interactionCookie, sessionCookie as sessionCookieName } from '../../server/authorization/interaction/browser-cookies.ts';
 import { CaseCounter, SEED, runs } from './support.ts';
+import { CookieJar } from '../support/cookie-jar.ts';
 
 const counter = new CaseCounter();
 /** What the answers were, to see that the properties reach past the first refusal (FUZZ_STATS=1 prints them). */
@@ -172,14 +173,14 @@ function abs(server: UnderstudyServer, uri: string): string {
 // A browser: keeps cookies, walks understudy's own redirects, signs in and consents.
 
 class Browser {
-  readonly cookies = new Map<string, string>();
+  readonly cookies = new CookieJar();
   readonly server: UnderstudyServer;
   constructor(server: UnderstudyServer) {
     this.server = server;
   }
 
   cookieHeader(): string | undefined {
-    return this.cookies.size ? [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
+    return this.cookies.header();
   }
 
   async go(method: string, url: string, form?: Record<string, string>): Promise<Reply> {
@@ -193,14 +194,7 @@ class Browser {
       body = new URLSearchParams(form).toString();
     }
     const reply = await hit(this.server, method, `${target.pathname}${target.search}`, { headers, body });
-    for (const line of reply.setCookies) {
-      const [pair] = line.split(';');
-      const eq = (pair as string).indexOf('=');
-      const name = (pair as string).slice(0, eq).trim();
-      const value = (pair as string).slice(eq + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.cookies.store(reply.setCookies);
     return reply;
   }
 

@@ -4,6 +4,7 @@
  * (the client's redirect URI), whose URL it returns. Cookies are kept, so a second sign-in in
  * the same "browser" reuses the session.
  */
+import { CookieJar } from './cookie-jar.ts';
 export interface PersonChoices {
   username?: string;
   password?: string;
@@ -21,7 +22,7 @@ export interface Step {
 }
 
 export class HttpPerson {
-  readonly cookies = new Map<string, string>();
+  readonly cookies = new CookieJar();
   readonly steps: Step[] = [];
 
   readonly origin: string;
@@ -34,17 +35,11 @@ export class HttpPerson {
 
   async request(method: string, url: string, form?: URLSearchParams): Promise<Response> {
     const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = this.cookies.header();
+    if (cookie) headers.cookie = cookie;
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const response = await fetch(url, { method, headers, body: form, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = (pair as string).indexOf('=');
-      const name = (pair as string).slice(0, eq).trim();
-      const value = (pair as string).slice(eq + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.cookies.store(response.headers.getSetCookie());
     return response;
   }
 
