@@ -5,6 +5,7 @@
  * the same "browser" reuses the session.
  */
 import { CookieJar } from './cookie-jar.ts';
+
 export interface PersonChoices {
   username?: string;
   password?: string;
