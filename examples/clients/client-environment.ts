@@ -1,3 +1,4 @@
+import type { SignInSettings } from './sign-in-client.ts';
 import type { ClientSettings } from './token-client.ts';
 
 /** Reads the UNDERSTUDY_* environment the harness gives a client (see the README's protocol section). */
@@ -10,7 +11,8 @@ export function settingsFromEnvironment(env: Record<string, string | undefined> 
   return {
     tokenUrl: required('UNDERSTUDY_TOKEN_URL'),
     clientId: required('UNDERSTUDY_CLIENT_ID'),
-    clientSecret: required('UNDERSTUDY_CLIENT_SECRET'),
+    // A public client is given an empty secret: it authenticates with client_id alone.
+    clientSecret: env.UNDERSTUDY_CLIENT_SECRET ?? required('UNDERSTUDY_CLIENT_SECRET'),
     scope: env.UNDERSTUDY_SCOPE || undefined,
     apiUrl: required('UNDERSTUDY_API_URL'),
     tokenHeaders: parseHeaders(env.UNDERSTUDY_TOKEN_HEADERS, 'UNDERSTUDY_TOKEN_HEADERS'),
@@ -18,6 +20,27 @@ export function settingsFromEnvironment(env: Record<string, string | undefined> 
     timeoutMs: env.UNDERSTUDY_TIMEOUT_MS ? Number(env.UNDERSTUDY_TIMEOUT_MS) : undefined,
     username: env.UNDERSTUDY_USERNAME || undefined,
     password: env.UNDERSTUDY_PASSWORD || undefined,
+    ...(env.UNDERSTUDY_ASSERTION_KEY && env.UNDERSTUDY_ASSERTION_KID ? { assertion: { privateKeyPem: env.UNDERSTUDY_ASSERTION_KEY, kid: env.UNDERSTUDY_ASSERTION_KID } } : {}),
+    signsIn: Boolean(env.UNDERSTUDY_AUTHORIZATION_URL),
+  };
+}
+
+/** The sign-in settings, when the harness says the client signs a person in (UNDERSTUDY_AUTHORIZATION_URL). */
+export function signInSettingsFromEnvironment(env: Record<string, string | undefined> = process.env): SignInSettings | undefined {
+  if (!env.UNDERSTUDY_AUTHORIZATION_URL || !env.UNDERSTUDY_REDIRECT_URI) return undefined;
+  const base = settingsFromEnvironment(env);
+  return {
+    clientId: base.clientId,
+    clientSecret: base.clientSecret,
+    tokenUrl: base.tokenUrl,
+    scope: base.scope,
+    issuer: env.UNDERSTUDY_ISSUER ?? '',
+    jwksUrl: env.UNDERSTUDY_JWKS_URL ?? '',
+    authorizationUrl: env.UNDERSTUDY_AUTHORIZATION_URL,
+    redirectUri: env.UNDERSTUDY_REDIRECT_URI,
+    endSessionUrl: env.UNDERSTUDY_END_SESSION_URL,
+    postLogoutRedirectUri: env.UNDERSTUDY_POST_LOGOUT_REDIRECT_URI,
+    timeoutMs: base.timeoutMs,
   };
 }
 

@@ -1,13 +1,17 @@
 /**
- * A client-credentials token client written the way the rule catalogue (docs/rules.md) says a
- * good one behaves: cache and reuse, refresh before expiry, single flight, one replay on
- * invalid_token, no loop on insufficient_scope, fail fast on permanent errors, honour
- * Retry-After, back off on 5xx with jitter and a cap, time out a hanging server, send the
- * configured headers everywhere.
+ * A token client written the way the rule catalogue (docs/rules.md) says a good one behaves:
+ * cache and reuse, refresh before expiry, single flight, one replay on invalid_token, no loop on
+ * insufficient_scope, fail fast on permanent errors, honour Retry-After, back off on 5xx with
+ * jitter and a cap, time out a hanging server, send the configured headers everywhere. Its base
+ * grant is client_credentials, the password grant (with a user), a JWT user assertion (with an
+ * assertion key), or none: a person signs in (sign-in-client.ts) and it lives on refresh tokens.
  *
  * The buggy example clients are this client with exactly one of `ClientFlaws` switched on.
- * Plain TypeScript with fetch and timers only, so it runs under fake timers (module driver).
+ * Plain TypeScript with fetch, timers and jose only, so it runs under fake timers (module driver).
  */
+
+import { randomUUID } from 'node:crypto';
+import { importPKCS8, SignJWT } from 'jose';
 
 export interface ClientSettings {
   tokenUrl: string;
@@ -26,6 +30,10 @@ export interface ClientSettings {
   /** A user for the password grant: then the client asks for offline_access and uses refresh tokens. */
   username?: string;
   password?: string;
+  /** JWT user assertions (RFC 7523 §2.1) for `username`, signed with this key: the base grant then. */
+  assertion?: { privateKeyPem: string; kid: string };
+  /** An authorization code client: tokens come from a person's sign-in, then from refresh tokens; no base grant. */
+  signsIn?: boolean;
 }
 
 /** The classic bugs, one per buggy example client. */
@@ -56,6 +64,10 @@ export interface ClientFlaws {
   strictTokenType?: boolean;
   /** Keeps a refresh token the server said was consumed, and presents it again. */
   keepConsumedRefreshToken?: boolean;
+  /** Keeps the first refresh token it got and ignores the rotated ones. */
+  ignoreRotatedRefreshToken?: boolean;
+  /** Signs one user assertion and sends it with every token request, long after it expired. */
+  cacheAssertion?: boolean;
 }
 
 export interface WorkUnit {
@@ -68,7 +80,15 @@ export interface WorkOutcome {
   ok: boolean;
   status?: number;
   error?: string;
+  /** The unit failed because the person must sign in (again). */
+  needsSignIn?: boolean;
 }
+
+/** No token can be had without the person: the refresh token was refused, or there never was one. */
+export class NeedsSignIn extends Error {}
+
+/** What a token endpoint answered with tokens (RFC 6749 §5.1). */
+export type TokenAnswer = Record<string, unknown>;
 
 interface CachedToken {
   value: string;
@@ -101,10 +121,20 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
   let tokenRequests = 0;
   /** Refresh tokens are single-use (IDCS): each use returns the next one. */
   let refreshToken: string | undefined;
+  let signedAssertion: string | undefined;
 
   /** The grant of the next token request: refresh when a refresh token is held, else the base grant. */
-  function grantForm(): URLSearchParams {
+  async function grantForm(): Promise<URLSearchParams> {
     if (refreshToken) return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    if (settings.signsIn) throw new NeedsSignIn('no refresh token: the person must sign in (again)');
+    if (settings.assertion && settings.username) {
+      // RFC 7523 §3: a new assertion per request (new jti, iat now, a short exp).
+      const assertion = flaws.cacheAssertion && signedAssertion ? signedAssertion : await signUserAssertion(settings, settings.assertion, settings.username);
+      signedAssertion = assertion;
+      const form = new URLSearchParams({ grant_type: JWT_BEARER, assertion });
+      if (settings.scope) form.set('scope', settings.scope);
+      return form;
+    }
     const form = settings.username
       ? new URLSearchParams({ grant_type: 'password', username: settings.username, password: settings.password ?? '' })
       : new URLSearchParams({ grant_type: 'client_credentials' });
@@ -132,14 +162,10 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
         if (wait > maxRetryAfterMs) throw new Error(`token endpoint asked to retry after ${Math.ceil(wait / 1000)} s; giving up on this unit`);
         await sleep(wait);
       }
+      const form = await grantForm();
       tokenRequests += 1;
-      const headers: Record<string, string> = {
-        authorization: `Basic ${Buffer.from(`${formEncode(settings.clientId)}:${formEncode(settings.clientSecret)}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      };
+      const headers = tokenRequestHeaders(settings, form);
       if (!(flaws.dropHeaderOnRefetch && tokenRequests > 1)) Object.assign(headers, settings.tokenHeaders);
-      const form = grantForm();
       let response: Response;
       try {
         response = await fetchWithTimeout(settings.tokenUrl, { method: 'POST', headers, body: form });
@@ -188,7 +214,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
       if (typeof body?.token_type === 'string' && (flaws.strictTokenType ? body.token_type : body.token_type.toLowerCase()) !== (flaws.strictTokenType ? 'Bearer' : 'bearer')) {
         throw new Error(`unsupported token_type ${body.token_type}`);
       }
-      if (typeof body?.refresh_token === 'string') refreshToken = body.refresh_token;
+      if (typeof body?.refresh_token === 'string' && !(flaws.ignoreRotatedRefreshToken && refreshToken)) refreshToken = body.refresh_token;
       return cacheEntry(value, body?.expires_in);
     }
     throw lastError ?? new Error('token request failed');
@@ -272,12 +298,24 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
       if (response.ok) return { ok: true, status: response.status };
       return { ok: false, status: response.status, error: `API answered ${response.status} ${response.headers.get('www-authenticate') ?? ''}`.trim() };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, error: error instanceof Error ? error.message : String(error), ...(error instanceof NeedsSignIn ? { needsSignIn: true } : {}) };
     }
   }
 
   return {
     work,
+    /** Takes the tokens of a person's sign-in (the code redemption's answer). */
+    adopt(answer: TokenAnswer): void {
+      if (typeof answer.access_token !== 'string') throw new Error('token response has no access_token');
+      refreshToken = typeof answer.refresh_token === 'string' ? answer.refresh_token : undefined;
+      permanentFailure = undefined;
+      cached = cacheEntry(answer.access_token, answer.expires_in);
+    },
+    /** Drops every token: the person signed out. */
+    forget(): void {
+      cached = undefined;
+      refreshToken = undefined;
+    },
     /** Token requests made so far (for tests of the client itself). */
     get tokenRequests() {
       return tokenRequests;
@@ -311,6 +349,33 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * A token request's headers: HTTP Basic for a confidential client (RFC 6749 §2.3.1); a public
+ * client (no secret) names itself with client_id in the form instead (§2.1, §3.2.1).
+ */
+export function tokenRequestHeaders(settings: Pick<ClientSettings, 'clientId' | 'clientSecret'>, form: URLSearchParams): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (settings.clientSecret) headers.authorization = `Basic ${Buffer.from(`${formEncode(settings.clientId)}:${formEncode(settings.clientSecret)}`).toString('base64')}`;
+  else form.set('client_id', settings.clientId);
+  return headers;
+}
+
+/** An IDCS JWT user assertion: iss the client, sub the user, aud the token endpoint, five minutes of life. */
+async function signUserAssertion(settings: ClientSettings, key: NonNullable<ClientSettings['assertion']>, username: string): Promise<string> {
+  const privateKey = await importPKCS8(key.privateKeyPem, 'RS256');
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .setIssuer(settings.clientId)
+    .setSubject(username)
+    .setAudience(settings.tokenUrl)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .setJti(randomUUID())
+    .sign(privateKey);
 }
 
 /** RFC 6749 §2.3.1: client id and secret are form-encoded before Basic encoding. */

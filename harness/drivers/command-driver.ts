@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { HarnessError } from '../errors.ts';
-import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from './driver.ts';
+import type { ClientEnvironment, ClientExit, ClientRequest, ClientSession, Driver, WorkResult } from './driver.ts';
+import { reportFields } from './report-fields.ts';
 import { environmentVariables } from './environment.ts';
 
 /** Which program `commandDriver()` runs to test a client written in any language, and where and with what environment. */
@@ -22,9 +23,9 @@ const LOG_LIMIT = 2000;
 const KILL_GRACE_MS = 2000;
 
 /**
- * Spawns any program and speaks the line protocol with it: one JSON request per stdin line,
- * one JSON report per stdout line (`{"id": 1, "ok": true, "status": 200}`); other output is
- * the client's log; EOF on stdin means exit.
+ * Spawns any program and speaks the line protocol with it: one JSON request per stdin line (a
+ * unit of work, or a sign-in operation), one JSON report per stdout line (`{"id": 1, "ok": true,
+ * "status": 200}`); other output is the client's log; EOF on stdin means exit.
  */
 export function commandDriver(options: CommandDriverOptions): Driver {
   return {
@@ -101,7 +102,7 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
         get startFailure() {
           return startFailure;
         },
-        work(request: WorkRequest, timeoutMs: number): Promise<WorkResult> {
+        work(request: ClientRequest, timeoutMs: number): Promise<WorkResult> {
           if (exit) return Promise.resolve({ id: request.id, ok: false, error: `the client had already exited (${describeExit(exit)})`, elapsedMs: 0 });
           return new Promise((resolveWork) => {
             const started = performance.now();
@@ -219,12 +220,7 @@ function parseReport(line: string): Omit<WorkResult, 'elapsedMs'> | undefined {
   try {
     const value = JSON.parse(line) as Record<string, unknown>;
     if (typeof value.id !== 'number' || typeof value.ok !== 'boolean') return undefined;
-    return {
-      id: value.id,
-      ok: value.ok,
-      status: typeof value.status === 'number' ? value.status : undefined,
-      error: typeof value.error === 'string' ? value.error : undefined,
-    };
+    return { id: value.id, ok: value.ok, ...reportFields(value) };
   } catch {
     return undefined;
   }

@@ -17,6 +17,32 @@ export interface WorkRequest {
   body?: unknown;
 }
 
+/**
+ * The sign-in operations, for clients that sign a person in (authorization code flow). The
+ * harness plays the person, so the client needs no browser:
+ * - `sign-in`: start one; the client answers with the authorization URL it would send the
+ *   browser to (`url`), keeping its state, nonce and PKCE verifier for the callback;
+ * - `callback`: the browser came back to the client's redirect URI at `url` (with a code and
+ *   state, or an error): handle it as the redirect endpoint would (check it, redeem the code) and
+ *   report whether the person is now signed in (`ok`, and `subject`: who, per the ID token);
+ * - `sign-out`: sign the person out; answer with the URL the browser must visit to end the
+ *   authorization server's session too (`url`, RP-initiated logout), or without one.
+ */
+export interface SignInRequest {
+  id: number;
+  op: 'sign-in' | 'sign-out';
+}
+
+export interface CallbackRequest {
+  id: number;
+  op: 'callback';
+  /** The redirect URI as the browser was sent to it, query (or fragment) included. */
+  url: string;
+}
+
+/** Anything the harness hands a client: a unit of work or a sign-in operation. */
+export type ClientRequest = WorkRequest | SignInRequest | CallbackRequest;
+
 /** What the client says about a unit of work. */
 export interface WorkResult {
   id: number;
@@ -24,6 +50,15 @@ export interface WorkResult {
   /** HTTP status of the API call, when the client got one. */
   status?: number;
   error?: string;
+  /** sign-in and sign-out: the URL the browser goes to. */
+  url?: string;
+  /** callback: who is signed in, as the client read it from the ID token (or userinfo). */
+  subject?: string;
+  /**
+   * The unit failed because the client needs the person to sign in (again): its refresh token
+   * was refused, or it never had one. A report, not an error of the client.
+   */
+  needsSignIn?: boolean;
   /** Milliseconds from handing the unit over to the report, on the client's clock (fake time for in-process clients on fake timers). */
   elapsedMs: number;
 }
@@ -46,14 +81,27 @@ export interface ClientEnvironment {
   /** A configured user the scenario signs in as (UNDERSTUDY_USERNAME / UNDERSTUDY_PASSWORD), for the password grant. */
   username?: string;
   password?: string;
+  /** Authorization code clients: where to send the browser, and the redirect URI to use. */
+  authorizationUrl?: string;
+  redirectUri?: string;
+  /** OpenID Connect: the userinfo and RP-initiated logout endpoints, and where logout returns. */
+  userinfoUrl?: string;
+  endSessionUrl?: string;
+  postLogoutRedirectUri?: string;
+  /**
+   * JWT user assertion clients (RFC 7523 §2.1): the private key (PKCS #8 PEM, RS256) to sign
+   * assertions with and its `kid`, registered for the client on the scenario's server.
+   */
+  assertionKey?: string;
+  assertionKid?: string;
   /** Scenario-defined variables, already templated. */
   variables: Record<string, string>;
 }
 
 /** A running client. */
 export interface ClientSession {
-  /** Hands over one unit and resolves with the client's report (or a timeout / crash report). */
-  work(request: WorkRequest, timeoutMs: number): Promise<WorkResult>;
+  /** Hands over one unit or sign-in operation and resolves with the client's report (or a timeout / crash report). */
+  work(request: ClientRequest, timeoutMs: number): Promise<WorkResult>;
   /** Asks the client to finish (EOF / close) and waits for it; never throws. */
   close(timeoutMs: number): Promise<ClientExit>;
   /** The client's own log lines (stdout that is not a report, and stderr). */

@@ -15,8 +15,19 @@ export function environmentVariables(env: ClientEnvironment): Record<string, str
     UNDERSTUDY_API_HEADERS: JSON.stringify(env.apiHeaders),
     ...(env.requestTimeoutMs === undefined ? {} : { UNDERSTUDY_TIMEOUT_MS: String(env.requestTimeoutMs) }),
     ...(env.username === undefined ? {} : { UNDERSTUDY_USERNAME: env.username, UNDERSTUDY_PASSWORD: env.password ?? '' }),
+    ...optional('UNDERSTUDY_AUTHORIZATION_URL', env.authorizationUrl),
+    ...optional('UNDERSTUDY_REDIRECT_URI', env.redirectUri),
+    ...optional('UNDERSTUDY_USERINFO_URL', env.userinfoUrl),
+    ...optional('UNDERSTUDY_END_SESSION_URL', env.endSessionUrl),
+    ...optional('UNDERSTUDY_POST_LOGOUT_REDIRECT_URI', env.postLogoutRedirectUri),
+    ...optional('UNDERSTUDY_ASSERTION_KEY', env.assertionKey),
+    ...optional('UNDERSTUDY_ASSERTION_KID', env.assertionKid),
     ...env.variables,
   };
+}
+
+function optional(name: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [name]: value };
 }
 
 /** Replaces {{tokenUrl}}-style placeholders with the environment's values. */

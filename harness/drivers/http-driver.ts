@@ -1,7 +1,8 @@
 import { clearTimeout, setTimeout } from 'node:timers';
 import { HarnessError } from '../errors.ts';
 import { runToCompletion } from './command-driver.ts';
-import type { ClientEnvironment, ClientExit, ClientSession, Driver, WorkRequest, WorkResult } from './driver.ts';
+import type { ClientEnvironment, ClientExit, ClientRequest, ClientSession, Driver, WorkResult } from './driver.ts';
+import { reportFields } from './report-fields.ts';
 import { environmentVariables } from './environment.ts';
 
 export interface HttpDriverOptions {
@@ -41,7 +42,9 @@ const LOG_LIMIT = 2000;
 /**
  * Drives an integration that is already running and is started by an HTTP call, as an Oracle
  * Integration (OIC) flow is by its REST trigger: every unit of work is one call to `url` with
- * the JSON body `{"id": 1, "method": "GET", "path": "/...", "body": ...}` describing the unit.
+ * the JSON body `{"id": 1, "op": "work", "method": "GET", "path": "/...", "body": ...}`
+ * describing the unit; a sign-in operation is one call with `{"id": 2, "op": "sign-in"}` or
+ * `{"id": 3, "op": "callback", "url": "..."}`, answered with the report's `url` or `subject`.
  * A 2xx answer is a success, anything else or a network error a failure with the status and
  * the start of the body. When the answer is a JSON report `{"ok": false, "status": 401,
  * "error": "..."}`, its fields are used as they are (so a trigger that always answers 200 can
@@ -104,7 +107,7 @@ function createSession(options: HttpDriverOptions, method: string, log: string[]
 
   return {
     log,
-    async work(request: WorkRequest, timeoutMs: number): Promise<WorkResult> {
+    async work(request: ClientRequest, timeoutMs: number): Promise<WorkResult> {
       const started = performance.now();
       const elapsedMs = () => performance.now() - started;
       if (closed) return { id: request.id, ok: false, error: 'the session was already closed', elapsedMs: 0 };
@@ -113,7 +116,7 @@ function createSession(options: HttpDriverOptions, method: string, log: string[]
       const timer = setTimeout(() => controller.abort(new Error(`no answer from the trigger within ${limit / 1000} s`)), limit);
       inFlight.add(controller);
       try {
-        const unit = { id: request.id, method: request.method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) };
+        const unit = describeRequest(request);
         const carriesBody = method !== 'GET' && method !== 'HEAD';
         const response = await fetch(carriesBody ? options.url : withQuery(options.url, unit), {
           method,
@@ -125,10 +128,10 @@ function createSession(options: HttpDriverOptions, method: string, log: string[]
         const report = parseReport(text);
         const ok = report?.ok ?? response.ok;
         const status = report?.status ?? response.status;
-        if (ok) return { id: request.id, ok: true, status, elapsedMs: elapsedMs() };
+        if (ok) return { id: request.id, ...report, ok: true, status, elapsedMs: elapsedMs() };
         const error = report?.error ?? `the trigger answered ${response.status}${text.trim() ? `: ${preview(text)}` : ''}`;
         remember(`[trigger] unit ${request.id}: ${response.status} ${preview(text)}`.trimEnd());
-        return { id: request.id, ok: false, status, error, elapsedMs: elapsedMs() };
+        return { id: request.id, ...report, ok: false, status, error, elapsedMs: elapsedMs() };
       } catch (error) {
         const reason = controller.signal.aborted ? describe(controller.signal.reason) : describe(error);
         remember(`[trigger] unit ${request.id}: ${reason}`);
@@ -148,28 +151,27 @@ function createSession(options: HttpDriverOptions, method: string, log: string[]
 }
 
 /** A JSON body that reports on the unit: `{ ok: boolean, status?: number, error?: string }`. */
-function parseReport(text: string): { ok: boolean; status?: number; error?: string } | undefined {
+function parseReport(text: string): (Omit<WorkResult, 'id' | 'elapsedMs'>) | undefined {
   if (!text.trimStart().startsWith('{')) return undefined;
   try {
     const value = JSON.parse(text) as Record<string, unknown>;
     if (typeof value.ok !== 'boolean') return undefined;
-    return {
-      ok: value.ok,
-      status: typeof value.status === 'number' ? value.status : undefined,
-      error: typeof value.error === 'string' ? value.error : undefined,
-    };
+    return { ok: value.ok, ...reportFields(value) };
   } catch {
     return undefined;
   }
 }
 
-/** GET triggers take the unit as query parameters. */
-function withQuery(url: string, unit: { id: number; method: string; path: string; body?: unknown }): string {
+/** What the trigger is sent: the request as the command protocol writes it. */
+function describeRequest(request: ClientRequest): Record<string, unknown> {
+  if (request.op !== 'work') return { ...request };
+  return { id: request.id, op: request.op, method: request.method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) };
+}
+
+/** GET triggers take the request as query parameters (a body as JSON). */
+function withQuery(url: string, request: Record<string, unknown>): string {
   const target = new URL(url);
-  target.searchParams.set('id', String(unit.id));
-  target.searchParams.set('method', unit.method);
-  target.searchParams.set('path', unit.path);
-  if (unit.body !== undefined) target.searchParams.set('body', JSON.stringify(unit.body));
+  for (const [name, value] of Object.entries(request)) target.searchParams.set(name, typeof value === 'string' ? value : JSON.stringify(value));
   return target.href;
 }
 

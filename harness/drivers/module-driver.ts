@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { pathToFileURL } from 'node:url';
 import { HarnessError } from '../errors.ts';
-import type { ClientEnvironment, ClientExit, ClientSession, Driver, DriverHooks, WorkRequest, WorkResult } from './driver.ts';
+import type { ClientEnvironment, ClientExit, ClientRequest, ClientSession, Driver, DriverHooks, WorkResult } from './driver.ts';
+import { reportFields } from './report-fields.ts';
 import { environmentVariables } from './environment.ts';
 import { createFakeTime, type FakeTime, type FakeTimeHooks } from './fake-time.ts';
 
@@ -45,6 +46,15 @@ export interface ModuleClient {
    * throw or a rejection counts as a failed unit with its message.
    */
   work(unit: { method: string; path: string; body?: unknown }): unknown;
+  /**
+   * Authorization code clients: starts a sign-in and returns the authorization URL to send the
+   * browser to (a string, or `{ url }`). Without it the client cannot be signed in.
+   */
+  signIn?(): unknown;
+  /** Handles the browser's return to the redirect URI at `url`: `{ ok, subject?, error? }` (see the command protocol). */
+  callback?(url: string): unknown;
+  /** Signs the person out: the end-session URL the browser must visit (a string or `{ url }`), or nothing. */
+  signOut?(): unknown;
   /** Releases what the client holds (timers, connections); awaited when the scenario ends. */
   close?(): unknown;
 }
@@ -175,15 +185,16 @@ function createSession(client: ModuleClient, time: FakeTime | undefined, log: st
 
   return {
     log,
-    async work(request: WorkRequest, timeoutMs: number): Promise<WorkResult> {
+    async work(request: ClientRequest, timeoutMs: number): Promise<WorkResult> {
       if (closing) return { id: request.id, ok: false, error: 'the client had already been closed', elapsedMs: 0 };
-      const unit = { method: request.method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) };
+      const call = operation(client, request);
+      if (typeof call === 'string') return { id: request.id, ok: false, error: call, elapsedMs: 0 };
       const startedReal = performance.now();
       const startedShared = time?.now() ?? 0;
       const elapsed = () => (time ? time.now() - startedShared : performance.now() - startedReal);
       const outcome = Promise.resolve()
-        .then(() => client.work(unit))
-        .then(normalise, (error: unknown) => ({ ok: false, error: describe(error) }));
+        .then(call)
+        .then(request.op === 'work' || request.op === 'callback' ? normalise : normaliseUrl, (error: unknown) => ({ ok: false, error: describe(error) }));
       let abandon: (reason: string) => void = () => {};
       const abandoned = new Promise<{ done: false; reason: string }>((resolveAbandon) => {
         abandon = (reason) => resolveAbandon({ done: false, reason });
@@ -237,16 +248,42 @@ async function settleWithin<T>(work: Promise<T>, timeoutMs: number, time: FakeTi
   }
 }
 
+/** The call that hands `request` to the client, or why the client cannot take it. */
+function operation(client: ModuleClient, request: ClientRequest): (() => unknown) | string {
+  switch (request.op) {
+    case 'work': {
+      const unit = { method: request.method, path: request.path, ...(request.body === undefined ? {} : { body: request.body }) };
+      return () => client.work(unit);
+    }
+    case 'sign-in':
+      return typeof client.signIn === 'function' ? () => client.signIn?.() : 'the client has no signIn() method, so the harness cannot start a sign-in (see the module driver\'s ModuleClient)';
+    case 'callback':
+      return typeof client.callback === 'function' ? () => client.callback?.(request.url) : 'the client has no callback(url) method to hand the redirect to';
+    case 'sign-out':
+      return typeof client.signOut === 'function' ? () => client.signOut?.() : 'the client has no signOut() method';
+  }
+}
+
 /** A unit's outcome as a WorkResult: `{ ok, status?, error? }`, or a Response-like `{ status }`. */
 function normalise(value: unknown): Omit<WorkResult, 'id' | 'elapsedMs'> {
   if (value && typeof value === 'object') {
-    const outcome = value as { ok?: unknown; status?: unknown; error?: unknown };
-    const status = typeof outcome.status === 'number' ? outcome.status : undefined;
-    const error = typeof outcome.error === 'string' ? outcome.error : outcome.error instanceof Error ? outcome.error.message : undefined;
-    if (typeof outcome.ok === 'boolean') return { ok: outcome.ok, status, error: outcome.ok ? undefined : (error ?? (status === undefined ? 'the client reported a failure' : undefined)) };
-    if (status !== undefined) return { ok: status >= 200 && status < 300, status, error };
+    const outcome = value as Record<string, unknown>;
+    const fields = reportFields(outcome);
+    if (typeof outcome.ok === 'boolean') return { ...fields, ok: outcome.ok, error: outcome.ok ? undefined : (fields.error ?? (fields.status === undefined ? 'the client reported a failure' : undefined)) };
+    if (fields.status !== undefined) return { ...fields, ok: fields.status >= 200 && fields.status < 300 };
   }
   return { ok: false, error: `work() resolved with ${preview(value)}; expected { ok: boolean, status?, error? }` };
+}
+
+/** signIn() and signOut(): a URL, `{ url }`, or (sign-out only) nothing: signed out locally. */
+function normaliseUrl(value: unknown): Omit<WorkResult, 'id' | 'elapsedMs'> {
+  if (typeof value === 'string') return { ok: true, url: value };
+  if (value === undefined || value === null) return { ok: true };
+  if (typeof value === 'object') {
+    const outcome = value as Record<string, unknown>;
+    return { ...reportFields(outcome), ok: typeof outcome.ok === 'boolean' ? outcome.ok : true };
+  }
+  return { ok: false, error: `the client answered ${preview(value)}; expected a URL or { url }` };
 }
 
 function remember(log: string[], line: string): void {

@@ -14,6 +14,39 @@ export interface UnitRecord extends WorkResult {
   handedSeq?: number;
   /** Units handed over together (one concurrent `work` step) share a batch number. */
   batch?: number;
+  /** Journal entries recorded when the client reported the unit. */
+  reportedSeq?: number;
+}
+
+/**
+ * A `sign-in` or `sign-out` step as the runner played it: what the person did, what the browser
+ * brought back to the client, and what the client said of it.
+ */
+export interface SignInRecord {
+  kind: 'sign-in' | 'sign-out';
+  /** The id of the client's last answer: to the callback, or to the sign-out. */
+  id: number;
+  /** The client's report: signed in (callback) or signed out. */
+  ok: boolean;
+  error?: string;
+  /** Who the client says signed in. */
+  subject?: string;
+  /** A forged callback: the attacker's code, with the attacker's state or none. */
+  forged?: 'wrong-state' | 'no-state';
+  /** The error the callback carried (`access_denied`, `login_required`...). */
+  callbackError?: string;
+  /** The authorization grant (journal `grant`) of the code the callback carried. */
+  grant?: string;
+  /** Why no callback reached the client: the client gave no URL, or a page stopped the person. */
+  unfinished?: string;
+  /** sign-out: the URL the client sent the browser to, if any. */
+  url?: string;
+  /** Journal entries recorded when the step started, when the callback was handed over, and when the client answered. */
+  startSeq: number;
+  callbackSeq?: number;
+  endSeq: number;
+  /** Journal entries of requests the harness made itself (the attacker's sign-in), not the client. */
+  harnessSeqs: number[];
 }
 
 /** What expectations are judged on. */
@@ -42,6 +75,8 @@ export interface JudgeInput {
   clientTime?: (virtual: number, seq: number) => number;
   /** Seconds past `exp` the API accepted a token (the scenario server's `leeway`). Default: 0. */
   apiLeeway?: number;
+  /** The sign-in and sign-out steps of this segment. */
+  signIns?: SignInRecord[];
 }
 
 /** What a check decides: the rule held, was broken, or nothing gave the client a chance to break it. */

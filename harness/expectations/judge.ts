@@ -6,10 +6,11 @@ import { noExpiredTokenUse, noReuseOfRefusedToken } from './checks/expiry.ts';
 import { fallsBackAfterInvalidGrant, noRefreshAfterInsufficientScope, replayOnceAfterInvalidToken } from './checks/recovery.ts';
 import { exitCode, headersPresent, outcomes, paramsPresent } from './checks/reports.ts';
 import { abandonedWithin, backoff, retryAfterRespected } from './checks/token-endpoint.ts';
+import { authorizationRequests, codeUsedOnce, freshAssertions, loginAfterSignOut, noStaleRefreshToken, refusesSignIn, reportsSignInNeeded, signInOutcomes } from './checks/sign-in.ts';
 import { quote } from './evidence.ts';
 import type { Check, CheckVerdict, JudgeInput } from './judge-input.ts';
 
-export type { JudgeInput, UnitRecord, CheckVerdict } from './judge-input.ts';
+export type { JudgeInput, UnitRecord, CheckVerdict, SignInRecord } from './judge-input.ts';
 
 /**
  * The verdict on one expectation, the same in every report and in the vitest matchers:
@@ -59,6 +60,14 @@ const JUDGES: { [K in ExpectationKind]: Judge<K> } = {
   paramsPresent,
   outcomes,
   exitCode,
+  signInOutcomes,
+  refusesSignIn,
+  authorizationRequests,
+  noStaleRefreshToken,
+  codeUsedOnce,
+  reportsSignInNeeded,
+  loginAfterSignOut,
+  freshAssertions,
 };
 
 const DEFAULT_NAMES: Record<ExpectationKind, string> = {
@@ -80,6 +89,14 @@ const DEFAULT_NAMES: Record<ExpectationKind, string> = {
   paramsPresent: 'required parameters on every token request',
   outcomes: 'outcome reported by the client',
   exitCode: 'exit code',
+  signInOutcomes: 'sign-ins reported by the client',
+  refusesSignIn: 'refuses a bad sign-in',
+  authorizationRequests: 'authorization requests carry fresh protection',
+  noStaleRefreshToken: 'presents the newest refresh token',
+  codeUsedOnce: 'uses an authorization code once',
+  reportsSignInNeeded: 'reports that the person must sign in again',
+  loginAfterSignOut: 'sign-out ends the session',
+  freshAssertions: 'a new assertion for every token request',
 };
 
 /** One check judged on its own, without a scenario's level and rule. */

@@ -6,6 +6,24 @@ import { template } from '../drivers/environment.ts';
 import type { ClientDeclaration } from '../scenario/declaration.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { HarnessError } from '../errors.ts';
+import { JWT_BEARER, type AssertionKey } from './assertion-key.ts';
+
+type ConfiguredClient = UnderstudyServer['config']['clients'][number];
+
+/** What an authorization code client is told: the endpoints a browser visits and its registered URIs. */
+function signInEndpoints(client: ConfiguredClient, server: UnderstudyServer): Partial<ClientEnvironment> {
+  if (!client.grants.includes('authorization_code')) return {};
+  const absolute = (uri: string) => (uri.startsWith('/') ? `${server.url}${uri}` : uri);
+  const redirectUri = client.redirectUris[0];
+  const postLogout = client.postLogoutRedirectUris[0];
+  return {
+    authorizationUrl: server.urls.authorizeUrl,
+    userinfoUrl: server.urls.userinfoUrl,
+    endSessionUrl: server.urls.logoutUrl,
+    ...(redirectUri ? { redirectUri: absolute(redirectUri) } : {}),
+    ...(postLogout ? { postLogoutRedirectUri: absolute(postLogout) } : {}),
+  };
+}
 
 /** A unit's API path with its tag, so the judge can follow the unit's calls (replays included) through the journal. */
 export function tagUnitPath(path: string, unitId: number): string {
@@ -13,7 +31,7 @@ export function tagUnitPath(path: string, unitId: number): string {
 }
 
 /** What the client under test is told about the scenario's server, its credentials and what it declared. */
-export function clientEnvironment(scenario: Scenario, server: UnderstudyServer, declaration: ClientDeclaration): ClientEnvironment {
+export function clientEnvironment(scenario: Scenario, server: UnderstudyServer, declaration: ClientDeclaration, assertion?: AssertionKey): ClientEnvironment {
   const client = scenario.client ?? {};
   const configured = server.config.clients.find((c) => c.id === client.id) ?? server.config.clients[0];
   if (!configured) throw new Error('the scenario server has no client configured');
@@ -34,6 +52,10 @@ export function clientEnvironment(scenario: Scenario, server: UnderstudyServer, 
     apiHeaders: client.apiHeaders ?? {},
     ...(declaration.requestTimeout === undefined ? {} : { requestTimeoutMs: Math.round(declaration.requestTimeout * 1000) }),
     ...(user ? { username: user.username, password: user.password } : {}),
+    ...signInEndpoints(configured, server),
+    ...(assertion && (configured.grants as string[]).includes(JWT_BEARER) && configured.jwks?.keys.some((k) => k.kid === assertion.kid)
+      ? { assertionKey: assertion.privateKeyPem, assertionKid: assertion.kid }
+      : {}),
   };
   const variables = Object.fromEntries(Object.entries(client.env ?? {}).map(([name, value]) => [name, template(value, base)]));
   return { ...base, variables };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClock, createServer, type UnderstudyServer } from '../../server/index.ts';
 import type { JournalEntry } from '../../server/journal/types.ts';
-import type { ClientExit, ClientSession, Driver, TimeControl, WorkRequest } from '../drivers/driver.ts';
+import type { ClientEnvironment, ClientExit, ClientSession, Driver, TimeControl, WorkRequest } from '../drivers/driver.ts';
 import { judge, scenarioVerdict, type ExpectationResult, type UnitRecord } from '../expectations/judge.ts';
 import { describeEntry } from '../expectations/evidence.ts';
 import type { BoundsInput } from '../scenario/bounds.ts';
@@ -10,6 +10,11 @@ import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import { realTimeClientClock, type ClockStep } from './client-clock.ts';
 import { clientEnvironment, tagUnitPath } from './client-environment.ts';
+import { registerClient, usedAssertionKey } from './client-registration.ts';
+import { playSignIn, playSignOut, type SignInStage } from './play-sign-in.ts';
+import { createPerson } from '../person/create-person.ts';
+import type { BrowserKind, Person } from '../person/person.ts';
+import type { SignInRecord } from '../expectations/judge-input.ts';
 
 /**
  * A scenario's outcome:
@@ -57,6 +62,8 @@ export interface RunScenarioOptions {
   bounds?: BoundsInput;
   /** Hook: the server is up (e.g. the vitest integration exposes it). */
   onServer?: (server: UnderstudyServer) => void;
+  /** How the harness plays the person in sign-in steps: over HTTP (default) or in headless Chromium. */
+  browser?: BrowserKind;
 }
 
 const DEFAULT_UNIT_TIMEOUT_S = 30;
@@ -104,11 +111,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // The API accepts a token 2 s past its whole-second exp (unless the scenario says otherwise),
     // so that exp's rounding never refuses a client that refreshes on time: the judge decides
     // lateness on what the client was told.
-    server = await createServer({ port: 0, config: withScenarioLeeway(scenario.server) as never, clock });
+    const registered = await registerClient(withScenarioLeeway(scenario.server), scenario.client?.id, declaration.redirectUri);
+    server = await createServer({ port: 0, config: registered as never, clock });
     options.onServer?.(server);
-    const env = clientEnvironment(scenario, server, declaration);
+    const env = clientEnvironment(scenario, server, declaration, await usedAssertionKey(registered));
     origin = server.clock.nowMs() / 1000;
-    const context: JudgeContext = { scenario, declaration, origin, steps: [], onSharedClock: time !== undefined, apiLeeway: server.config.leeway };
+    const context: JudgeContext = { scenario, declaration, origin, steps: [], onSharedClock: time !== undefined, apiLeeway: server.config.leeway, env, browser: options.browser ?? 'http' };
     const backstop = giveUpBackstop(scenario, declaration);
     const scenarioTimeoutMs = Math.max(scenario.timeout ?? DEFAULT_SCENARIO_TIMEOUT_S, backstop ?? 0) * 1000;
 
@@ -139,7 +147,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       await server.settle({ endHeld: true });
       result.clientLog = session.log.slice(-50);
       if (session.startFailure) throw new HarnessError('CLIENT_START_FAILED', session.startFailure);
-      result.expectations = [...outcome.checkpoints, ...judgeAll(context, scenario.expect, { entries: server.journal.entries() }, outcome.units, exit)];
+      result.expectations = [...outcome.checkpoints, ...judgeAll(context, scenario.expect, { entries: server.journal.entries(), signIns: outcome.signIns }, outcome.units, exit)];
     }
     if (result.expectations.length === 0) {
       result.error = 'the scenario has no expectations to judge';
@@ -183,22 +191,26 @@ interface JudgeContext {
   apiLeeway: number;
   /** The client shares the server's virtual clock (fake timers, libfaketime). */
   onSharedClock: boolean;
+  /** What the client was told (sign-in steps need its redirect URI). */
+  env: ClientEnvironment;
+  browser: BrowserKind;
 }
 
-function judgeAll(context: JudgeContext, expectations: Expectation[] | undefined, segment: { entries: JournalEntry[]; before?: JournalEntry[] }, units: UnitRecord[], exit?: ClientExit): ExpectationResult[] {
+function judgeAll(context: JudgeContext, expectations: Expectation[] | undefined, segment: { entries: JournalEntry[]; before?: JournalEntry[]; signIns?: SignInRecord[] }, units: UnitRecord[], exit?: ClientExit): ExpectationResult[] {
   const { scenario, declaration, origin, steps, onSharedClock, apiLeeway } = context;
   const level = scenario.level ?? 'must';
   const rule = scenario.tags?.find((t) => t.startsWith('rule:'))?.slice('rule:'.length) ?? scenario.name;
   // A client on real time did not live through the virtual clock's jumps.
   const clientTime = onSharedClock || steps.length === 0 ? undefined : realTimeClientClock(steps);
   return (expectations ?? []).map((expectation) =>
-    judge(expectation, { entries: segment.entries, before: segment.before, origin, units, exit, bounds: declaration.bounds, clientTime, apiLeeway }, { level, rule }),
+    judge(expectation, { entries: segment.entries, before: segment.before, signIns: segment.signIns, origin, units, exit, bounds: declaration.bounds, clientTime, apiLeeway }, { level, rule }),
   );
 }
 
 interface TimelineOutcome {
   units: UnitRecord[];
   checkpoints: ExpectationResult[];
+  signIns: SignInRecord[];
 }
 
 async function playTimeline(
@@ -212,9 +224,12 @@ async function playTimeline(
   const { scenario } = context;
   const units: UnitRecord[] = [];
   const checkpoints: ExpectationResult[] = [];
+  const signIns: SignInRecord[] = [];
   let nextId = 1;
   let segmentStartSeq = 0;
   let segmentStartUnit = 0;
+  let segmentStartSignIn = 0;
+  let person: Person | undefined;
   const defaultRoute = server.config.api.routes[0];
   const virtualNow = () => server.clock.nowMs() / 1000;
   let batches = 0;
@@ -222,58 +237,80 @@ async function playTimeline(
     const handedAt = virtualNow();
     const handedSeq = server.journal.recorded;
     const report = await session.work(request, timeoutMs);
-    return { ...report, handedAt, reportedAt: virtualNow(), handedSeq, batch };
+    return { ...report, handedAt, reportedAt: virtualNow(), handedSeq, reportedSeq: server.journal.recorded, batch };
+  };
+  const stage = async (timeout: number | undefined): Promise<SignInStage> => {
+    person ??= await createPerson(context.browser, server.url, context.env.redirectUri);
+    return {
+      server,
+      session,
+      env: context.env,
+      person,
+      nextId: () => nextId++,
+      defaultUser: scenario.client?.user,
+      listener: context.declaration.redirectUri,
+      timeoutMs: Math.max(timeout ?? DEFAULT_UNIT_TIMEOUT_S, backstop ?? 0) * 1000,
+    };
   };
 
-  for (const step of scenario.timeline) {
-    if (signal.aborted) break;
-    if ('work' in step) {
-      const spec = step.work;
-      const timeoutMs = Math.max(spec.timeout ?? DEFAULT_UNIT_TIMEOUT_S, backstop ?? 0) * 1000;
-      const requests: WorkRequest[] = Array.from({ length: spec.count ?? 1 }, () => {
-        const id = nextId++;
-        return {
-          id,
-          op: 'work',
-          method: spec.method ?? defaultRoute?.method ?? 'GET',
-          path: tagUnitPath(spec.path ?? defaultRoute?.path ?? '/', id),
-          ...(spec.body === undefined ? {} : { body: spec.body }),
-        };
-      });
-      if (spec.concurrent) {
-        const batch = ++batches;
-        units.push(...(await Promise.all(requests.map((request) => work(request, timeoutMs, batch)))));
-      } else {
-        for (const [index, request] of requests.entries()) {
-          if (signal.aborted) break;
-          if (index > 0 && spec.interval) await pause(spec.interval * 1000, time);
-          units.push(await work(request, timeoutMs, ++batches));
+  try {
+    for (const step of scenario.timeline) {
+      if (signal.aborted) break;
+      if ('work' in step) {
+        const spec = step.work;
+        const timeoutMs = Math.max(spec.timeout ?? DEFAULT_UNIT_TIMEOUT_S, backstop ?? 0) * 1000;
+        const requests: WorkRequest[] = Array.from({ length: spec.count ?? 1 }, () => {
+          const id = nextId++;
+          return {
+            id,
+            op: 'work',
+            method: spec.method ?? defaultRoute?.method ?? 'GET',
+            path: tagUnitPath(spec.path ?? defaultRoute?.path ?? '/', id),
+            ...(spec.body === undefined ? {} : { body: spec.body }),
+          };
+        });
+        if (spec.concurrent) {
+          const batch = ++batches;
+          units.push(...(await Promise.all(requests.map((request) => work(request, timeoutMs, batch)))));
+        } else {
+          for (const [index, request] of requests.entries()) {
+            if (signal.aborted) break;
+            if (index > 0 && spec.interval) await pause(spec.interval * 1000, time);
+            units.push(await work(request, timeoutMs, ++batches));
+          }
         }
+      } else if ('advance' in step) {
+        if (time) await time.advance(step.advance * 1000);
+        else server.clock.advance(step.advance);
+        context.steps.push({ seq: server.journal.recorded, seconds: step.advance });
+      } else if ('wait' in step) {
+        await pause(step.wait * 1000, time);
+      } else if ('fault' in step) {
+        applyFaultStep(server, step.fault);
+      } else if ('revoke' in step) {
+        revoke(server, step.revoke, scenario);
+      } else if ('rotate-keys' in step) {
+        await server.keys.rotate({ grace: step['rotate-keys'].grace });
+      } else if ('sign-in' in step) {
+        signIns.push(await playSignIn(await stage(step['sign-in'].timeout), step['sign-in']));
+      } else if ('sign-out' in step) {
+        signIns.push(await playSignOut(await stage(step['sign-out'].timeout), step['sign-out']));
+      } else if ('expect' in step) {
+        await server.settle();
+        const all = server.journal.entries();
+        const segment = { entries: all.filter((e) => e.seq > segmentStartSeq), before: all.filter((e) => e.seq <= segmentStartSeq) };
+        checkpoints.push(...judgeAll(context, step.expect, { ...segment, signIns: signIns.slice(segmentStartSignIn) }, units.slice(segmentStartUnit)));
+        segmentStartSeq = server.journal.recorded;
+        segmentStartUnit = units.length;
+        segmentStartSignIn = signIns.length;
+      } else {
+        assertNever(step);
       }
-    } else if ('advance' in step) {
-      if (time) await time.advance(step.advance * 1000);
-      else server.clock.advance(step.advance);
-      context.steps.push({ seq: server.journal.recorded, seconds: step.advance });
-    } else if ('wait' in step) {
-      await pause(step.wait * 1000, time);
-    } else if ('fault' in step) {
-      applyFaultStep(server, step.fault);
-    } else if ('revoke' in step) {
-      revoke(server, step.revoke, scenario);
-    } else if ('rotate-keys' in step) {
-      await server.keys.rotate({ grace: step['rotate-keys'].grace });
-    } else if ('expect' in step) {
-      await server.settle();
-      const all = server.journal.entries();
-      const segment = { entries: all.filter((e) => e.seq > segmentStartSeq), before: all.filter((e) => e.seq <= segmentStartSeq) };
-      checkpoints.push(...judgeAll(context, step.expect, segment, units.slice(segmentStartUnit)));
-      segmentStartSeq = server.journal.recorded;
-      segmentStartUnit = units.length;
-    } else {
-      assertNever(step);
     }
+  } finally {
+    await person?.close?.();
   }
-  return { units, checkpoints };
+  return { units, checkpoints, signIns };
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../server/base/package-root.ts';
 import type { Driver } from '../drivers/driver.ts';
+import type { BrowserKind } from '../person/person.ts';
 import { HarnessError } from '../errors.ts';
 import { REPORT_VERSION, type Reporter, type RunResult } from '../reporters/reporter.ts';
 import { findScenarioFiles, loadScenarioFile, selectScenarios, validateScenario } from '../scenario/load.ts';
@@ -37,6 +38,8 @@ export interface RunScenariosOptions {
   declaration?: ClientDeclarationInput | ClientDeclarationInput[];
   /** Bounds of the verdicts for this run, e.g. `{ giveUpWithin: 20 }` (win over the declaration's). */
   bounds?: BoundsInput;
+  /** How the harness plays the person in sign-in steps: over HTTP (default) or in headless Chromium. */
+  browser?: BrowserKind;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
       const index = next++;
       const scenario = scenarios[index] as Scenario;
       for (const reporter of reporters) reporter.onScenarioStart?.(scenario);
-      const result = await runScenario(scenario, { driver: options.driver, declaration });
+      const result = await runScenario(scenario, { driver: options.driver, declaration, browser: options.browser });
       results[index] = result;
       for (const reporter of reporters) reporter.onScenarioResult?.(result);
     }

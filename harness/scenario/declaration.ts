@@ -5,8 +5,8 @@ import { boundsSchema, resolveBounds, type BoundsInput, type ResolvedBounds } fr
 import { formatPath } from '../../server/config/errors.ts';
 import { HarnessError } from '../errors.ts';
 
-/** The grants a client can declare it uses. */
-export const DECLARABLE_GRANTS = ['client_credentials', 'password', 'refresh_token'] as const;
+/** The grants a client can declare it uses (the last: JWT user assertions, RFC 7523 §2.1). */
+export const DECLARABLE_GRANTS = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'] as const;
 /** Where a client can send the extra headers the harness configures it with. */
 export const HEADER_PLACES = ['token', 'api'] as const;
 
@@ -33,6 +33,18 @@ export const clientDeclarationSchema = z
       .array(z.enum(HEADER_PLACES))
       .describe('Where the client sends the extra headers of UNDERSTUDY_TOKEN_HEADERS (token) and UNDERSTUDY_API_HEADERS (api). Default: [token, api].')
       .optional(),
+    openid: z
+      .boolean()
+      .describe('An authorization code client that learns who signed in from the ID token (OpenID Connect): it validates the ID token and reports its subject. Default: false.')
+      .optional(),
+    public: z
+      .boolean()
+      .describe('The client can run as a public client (a browser or mobile app): with an empty UNDERSTUDY_CLIENT_SECRET it authenticates with client_id alone and uses PKCE. Default: false.')
+      .optional(),
+    redirectUri: z
+      .url()
+      .describe('A callback listener of the client\'s own (e.g. http://127.0.0.1:8765/callback): registered for the scenario client, and the browser\'s return is delivered there by a GET instead of the callback operation. Default: none.')
+      .optional(),
     bounds: boundsSchema.describe('Bounds of the verdicts for this client (see the rule catalogue).').optional(),
   })
   .strict();
@@ -45,6 +57,9 @@ export interface ClientDeclaration {
   grants: (typeof DECLARABLE_GRANTS)[number][];
   requestTimeout?: number;
   headers: (typeof HEADER_PLACES)[number][];
+  openid: boolean;
+  public: boolean;
+  redirectUri?: string;
   bounds: ResolvedBounds;
 }
 
@@ -54,6 +69,8 @@ export const scenarioNeedsSchema = z
     grants: z.array(z.enum(DECLARABLE_GRANTS)).min(1).describe('Grants the client must use, e.g. [password, refresh_token].').optional(),
     requestTimeout: z.literal(true).describe('The client must have a request timeout of its own (declared requestTimeout).').optional(),
     headers: z.array(z.enum(HEADER_PLACES)).min(1).describe('Where the client must send configured extra headers.').optional(),
+    openid: z.literal(true).describe('The client must read the ID token (declared openid).').optional(),
+    public: z.literal(true).describe('The client must be able to run as a public client (declared public).').optional(),
   })
   .strict();
 
@@ -78,6 +95,9 @@ export function resolveDeclaration(inputs: readonly (ClientDeclarationInput | un
     grants: merged.grants ?? ['client_credentials'],
     requestTimeout: merged.requestTimeout,
     headers: merged.headers ?? ['token', 'api'],
+    openid: merged.openid ?? false,
+    public: merged.public ?? false,
+    ...(merged.redirectUri === undefined ? {} : { redirectUri: merged.redirectUri }),
     bounds: resolveBounds({ ...merged.bounds, ...checkedBounds }, merged.requestTimeout),
   };
 }
@@ -110,8 +130,12 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, source: string
  * Why a scenario does not apply to a client, or undefined when it does: the scenario needs
  * something the client did not declare. The reason says what to declare if the client does it.
  */
-export function notApplicableReason(needs: ScenarioNeeds | undefined, declaration: ClientDeclaration): string | undefined {
-  if (!needs) return undefined;
+export function notApplicableReason(needs: ScenarioNeeds = {}, declaration: ClientDeclaration): string | undefined {
+  // A scenario that names no grant gives the client no person and no assertion key: it is about
+  // clients that get their tokens on their own, with client_credentials.
+  if (needs.grants === undefined && !declaration.grants.includes('client_credentials')) {
+    return `the scenario is about clients that get tokens on their own with the client_credentials grant (no person signs in); this client declares ${declaration.grants.join(', ')}. If it also uses client_credentials, declare grants: [${['client_credentials', ...declaration.grants].join(', ')}]`;
+  }
   const missingGrants = (needs.grants ?? []).filter((grant) => !declaration.grants.includes(grant));
   if (missingGrants.length > 0) {
     return `the scenario is about clients that use the ${missingGrants.join(' and ')} grant${missingGrants.length > 1 ? 's' : ''}; this client declares ${declaration.grants.join(', ')}. If it does use them, declare grants: [${[...new Set([...declaration.grants, ...missingGrants])].join(', ')}]`;
@@ -124,6 +148,12 @@ export function notApplicableReason(needs: ScenarioNeeds | undefined, declaratio
     const variable = (place: string) => (place === 'token' ? 'UNDERSTUDY_TOKEN_HEADERS' : 'UNDERSTUDY_API_HEADERS');
     return `the scenario judges a client that sends configured extra headers (${missingHeaders.map(variable).join(', ')}); this client declares headers: [${declaration.headers.join(', ')}]`;
   }
+  if (needs.public && !declaration.public) {
+    return 'the scenario runs the client as a public client (no secret: UNDERSTUDY_CLIENT_SECRET is empty; it must use PKCE, RFC 9700 §2.1.1); this client does not declare public: true. Declare it if the client can run without a secret (a browser, mobile or desktop app)';
+  }
+  if (needs.openid && !declaration.openid) {
+    return 'the scenario judges how a client validates the ID token it is given (OpenID Connect Core §3.1.3.7); this client does not declare openid: true, so it does not say it reads one. Declare openid: true if it learns who signed in from the ID token (and reports it as subject)';
+  }
   return undefined;
 }
 
@@ -134,7 +164,7 @@ export function notApplicableReason(needs: ScenarioNeeds | undefined, declaratio
  */
 export function parseDeclarationOption(option: string): ClientDeclarationInput {
   const match = /^([A-Za-z]+)=(.*)$/.exec(option);
-  if (!match) throw new HarnessError('USAGE', `--declare ${option}: give a file or key=value (grants=..., requestTimeout=N, headers=token,api)`);
+  if (!match) throw new HarnessError('USAGE', `--declare ${option}: give a file or key=value (grants=..., requestTimeout=N, headers=token,api, openid=true, public=true, redirectUri=URL)`);
   const [, key, value] = match as unknown as [string, string, string];
   const list = value === 'none' || value === '' ? [] : value.split(',').map((item) => item.trim());
   switch (key) {
@@ -144,7 +174,15 @@ export function parseDeclarationOption(option: string): ClientDeclarationInput {
       return { headers: list as ClientDeclarationInput['headers'] };
     case 'requestTimeout':
       return { requestTimeout: Number(value) };
+    case 'openid':
+      if (value !== 'true' && value !== 'false') throw new HarnessError('USAGE', `--declare ${option}: openid is true or false`);
+      return { openid: value === 'true' };
+    case 'redirectUri':
+      return { redirectUri: value };
+    case 'public':
+      if (value !== 'true' && value !== 'false') throw new HarnessError('USAGE', `--declare ${option}: public is true or false`);
+      return { public: value === 'true' };
     default:
-      throw new HarnessError('USAGE', `--declare ${option}: unknown key ${key}; declare grants, requestTimeout or headers (bounds go in --bound name=value)`);
+      throw new HarnessError('USAGE', `--declare ${option}: unknown key ${key}; declare grants, requestTimeout, headers, openid, public or redirectUri (bounds go in --bound name=value)`);
   }
 }

@@ -49,6 +49,33 @@ const rotateStep = z
   .object({ 'rotate-keys': z.object({ grace: z.number().min(0).optional() }).strict().describe('Rotate the signing key; grace = seconds the old key keeps verifying.') })
   .strict();
 
+const signInStep = z
+  .object({
+    'sign-in': z
+      .object({
+        user: z.string().min(1).describe('A configured user (server.users) the person logs in as. Default: client.user.').optional(),
+        consent: z.enum(['allow', 'deny']).describe('What the person answers on the consent page. Default: allow.').optional(),
+        forge: z
+          .enum(['wrong-state', 'no-state'])
+          .describe(
+            'Hand the client a forged callback instead (RFC 6749 §10.12): a code an attacker got in a sign-in of its own (its own PKCE challenge), with the attacker\'s state or none.',
+          )
+          .optional(),
+        timeout: z.number().positive().max(600).describe('Seconds each of the client\'s answers may take. Default: 30.').optional(),
+      })
+      .strict()
+      .describe('The person signs in: the client gives the authorization URL, the harness logs in and consents, and hands the client the redirect.'),
+  })
+  .strict();
+const signOutStep = z
+  .object({
+    'sign-out': z
+      .object({ timeout: z.number().positive().max(600).optional() })
+      .strict()
+      .describe('The client signs the person out; the browser visits the end-session URL it gives (RP-initiated logout).'),
+  })
+  .strict();
+
 export const levelSchema = z.enum(['must', 'should']);
 
 const bounds = z
@@ -113,6 +140,45 @@ export const expectationSchema = z
       .strict()
       .optional(),
     exitCode: z.number().int().optional().describe('run-to-completion: the exit code the program must end with.'),
+    signInOutcomes: z
+      .object({ ok: z.union([z.literal('all'), z.literal('none'), count('ok')]) })
+      .strict()
+      .describe('What the client reported for the callbacks of the sign-ins: signed in (ok) or not.')
+      .optional(),
+    refusesSignIn: z
+      .object({
+        codeRedemption: z
+          .enum(['forbidden', 'refused-only', 'allowed'])
+          .describe('forbidden: no token request with the callback\'s code; refused-only: one the server refused is allowed (PKCE stopped it); allowed: redeeming is how the client learns the sign-in is bad. Default: forbidden.')
+          .optional(),
+      })
+      .strict()
+      .describe('Each sign-in of the segment is reported failed, and no token it yielded is used.')
+      .optional(),
+    authorizationRequests: z
+      .object({
+        fresh: z.array(z.enum(['state', 'nonce', 'codeChallenge'])).min(1).describe('Parameters every authorization request carries, a new value each time.').optional(),
+        codeChallengeMethod: z.literal('S256').describe('Every authorization request carries an S256 code_challenge (RFC 7636 §4.2).').optional(),
+      })
+      .strict()
+      .optional(),
+    noStaleRefreshToken: z
+      .object({})
+      .strict()
+      .describe('No refresh presents a refresh token that was refused, or one that was rotated while its successor reached the client.')
+      .optional(),
+    codeUsedOnce: z.object({}).strict().describe('No authorization code is presented again after the server answered its redemption.').optional(),
+    reportsSignInNeeded: z
+      .object({})
+      .strict()
+      .describe('After the refresh token is refused, every unit fails with needsSignIn, without another token request.')
+      .optional(),
+    loginAfterSignOut: z.object({}).strict().describe('After the client signs the person out, the next sign-in shows the login page.').optional(),
+    freshAssertions: z
+      .object({ jti: z.boolean().describe('Also require a jti in every assertion, never the same twice (RFC 7523 §3 item 7). Default: false.').optional() })
+      .strict()
+      .describe('Every JWT bearer token request presents a new assertion that has not expired.')
+      .optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -144,11 +210,19 @@ export const EXPECTATION_KINDS = [
   'paramsPresent',
   'outcomes',
   'exitCode',
+  'signInOutcomes',
+  'refusesSignIn',
+  'authorizationRequests',
+  'noStaleRefreshToken',
+  'codeUsedOnce',
+  'reportsSignInNeeded',
+  'loginAfterSignOut',
+  'freshAssertions',
 ] as const;
 
 const expectStep = z.object({ expect: z.array(expectationSchema).min(1) }).strict();
 
-export const stepSchema = z.union([workStep, advanceStep, waitStep, faultStep, revokeStep, rotateStep, expectStep]);
+export const stepSchema = z.union([workStep, advanceStep, waitStep, faultStep, revokeStep, rotateStep, signInStep, signOutStep, expectStep]);
 
 export const scenarioSchema = z
   .object({
@@ -182,7 +256,7 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A validated scenario, as `loadScenarioFile()` / `validateScenario()` return it and reporters receive it: it always has a name (default: the file name). */
 export type Scenario = z.output<typeof scenarioSchema> & { name: string; file?: string };
-/** One step of a scenario's timeline: `work`, `advance`, `wait`, `fault`, `revoke`, `rotate-keys` or `expect` (a checkpoint). */
+/** One step of a scenario's timeline: `work`, `advance`, `wait`, `fault`, `revoke`, `rotate-keys`, `sign-in`, `sign-out` or `expect` (a checkpoint). */
 export type Step = z.output<typeof stepSchema>;
 /** One check of a scenario (exactly one kind, e.g. `tokenRequests` or `retryAfterRespected`), with the rule and level it is reported under. */
 export type Expectation = z.output<typeof expectationSchema>;

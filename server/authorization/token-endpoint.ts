@@ -9,6 +9,10 @@ import type { AnsweredToken, TokenDraft, TokenHooks, TokenRequestFacts } from '.
 import type { GrantDecision, GrantHandler } from './grants/grant.ts';
 import { GRANTS } from './grants/registry.ts';
 import { signIdToken } from './oidc/id-token.ts';
+import { JWT_BEARER_GRANT } from './grants/jwt-bearer-grant.ts';
+import { readUnverified } from '../tokens/index.ts';
+import { fingerprint } from '../journal/fingerprint.ts';
+import type { CredentialFacts } from '../journal/types.ts';
 
 /**
  * POST token endpoint: a pipeline of named steps, each of which may end the request with an
@@ -32,6 +36,29 @@ function noteRequest(ctx: AuthorizationHttpContext, params: Map<string, string>)
   entry.grantType = params.get('grant_type');
   entry.scope = params.get('scope');
   entry.clientId = params.get('client_id');
+  const credentials = presentedCredentials(params);
+  if (credentials) entry.credentials = credentials;
+}
+
+/** Fingerprints of the code, refresh token or user assertion a request presents, for the judge. */
+function presentedCredentials(params: Map<string, string>): CredentialFacts | undefined {
+  const code = params.get('code');
+  const refreshToken = params.get('refresh_token');
+  const assertion = params.get('grant_type') === JWT_BEARER_GRANT ? params.get('assertion') : undefined;
+  if (!code && !refreshToken && !assertion) return undefined;
+  const facts: CredentialFacts = {};
+  if (code) facts.code = fingerprint(code);
+  if (refreshToken) facts.refreshToken = fingerprint(refreshToken);
+  if (assertion) {
+    const claims = readUnverified(assertion);
+    facts.assertion = {
+      fingerprint: fingerprint(assertion),
+      ...(typeof claims?.jti === 'string' ? { jti: claims.jti.slice(0, 200) } : {}),
+      ...(typeof claims?.iat === 'number' ? { iat: claims.iat } : {}),
+      ...(typeof claims?.exp === 'number' ? { exp: claims.exp } : {}),
+    };
+  }
+  return facts;
 }
 
 function requireGrantType(params: Map<string, string>): GrantHandler {
@@ -87,6 +114,7 @@ async function respondWithTokens(ctx: AuthorizationHttpContext, server: Authoriz
     const refresh = issueRefreshToken(server, client.id, decision, decision.refreshToken, token, now);
     body.refresh_token = refresh.value;
     entry.grant = refresh.grantId;
+    entry.credentials = { ...entry.credentials, issuedRefreshToken: { fingerprint: fingerprint(refresh.value), exp: refresh.exp } };
     entry.reason += decision.idToken ? ' and a refresh token' : ' with a refresh token';
   }
   // Last, with no await after it: whatever the grant does on hearing of the tokens holds for the answer sent.
@@ -158,8 +186,9 @@ function issueRefreshToken(
   refresh: NonNullable<GrantDecision['refreshToken']>,
   accessToken: AnsweredToken,
   now: number,
-): { value: string; grantId: string } {
+): { value: string; grantId: string; exp: number } {
   const grantId = refresh.grantId ?? decision.grantId ?? server.refreshTokens.newGrant();
+  const exp = now + server.config.refreshTokenTtl;
   const value = server.refreshTokens.issue(
     {
       clientId,
@@ -168,14 +197,14 @@ function issueRefreshToken(
       audience: decision.audience,
       scopes: refresh.scopes,
       accessTokenTtl: decision.ttl,
-      exp: now + server.config.refreshTokenTtl,
+      exp,
       grantId,
       identity: refresh.identity,
     },
     now,
   );
   server.refreshTokens.noteAccessToken(grantId, { jti: accessToken.jti, exp: accessToken.exp }, now);
-  return { value, grantId };
+  return { value, grantId, exp };
 }
 
 /** Sends the token response and tells the journal what the client was told of the token's life. */

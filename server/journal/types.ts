@@ -107,6 +107,16 @@ export interface JournalEntry {
   requestHeaders: string[];
   /** Names of the form parameters of a token request (never their values). */
   params?: string[];
+  /**
+   * Authorization requests: what the client sent that a contract rule looks at, with the values
+   * that must be fresh per request as fingerprints (see {@link fingerprint}), never as they were.
+   */
+  authorization?: AuthorizationFacts;
+  /**
+   * Token requests: fingerprints of the code, refresh token or assertion presented, and of the
+   * refresh token issued, so a judge can tell a rotated refresh token or a spent code presented again.
+   */
+  credentials?: CredentialFacts;
   decision: Decision;
   /** Why: one human sentence. */
   reason: string;
@@ -121,6 +131,32 @@ export interface JournalEntry {
    * closed empty, the body was cut, or the client gave up waiting (status is then 0).
    */
   transport?: 'reset' | 'empty_reply' | 'truncated' | 'abandoned';
+}
+
+/** What an authorization request carried (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1). */
+export interface AuthorizationFacts {
+  /** Fingerprint of `state`; absent when the request had none. */
+  state?: string;
+  /** Fingerprint of `code_challenge`. */
+  codeChallenge?: string;
+  /** `code_challenge_method` as sent (at most 20 characters); absent when none was sent (RFC 7636 §4.3: plain). */
+  codeChallengeMethod?: string;
+  /** Fingerprint of `nonce`. */
+  nonce?: string;
+  /** `prompt` as sent (at most 60 characters). */
+  prompt?: string;
+}
+
+/** Fingerprints of what a token request presented and was issued. */
+export interface CredentialFacts {
+  /** The authorization code presented. */
+  code?: string;
+  /** The refresh token presented. */
+  refreshToken?: string;
+  /** The refresh token issued by this request, and its expiry (epoch seconds, virtual clock). */
+  issuedRefreshToken?: { fingerprint: string; exp: number };
+  /** The JWT user assertion presented (RFC 7523 §2.1), with its claims as sent (unverified). */
+  assertion?: { fingerprint: string; jti?: string; iat?: number; exp?: number };
 }
 
 /** A fault rule that touched a request, and what it did. */

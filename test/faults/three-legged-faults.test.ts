@@ -1,6 +1,6 @@
 /**
  * Fault rules on the authorization code flow, over HTTP, as a real relying party meets them:
- * openid-client v6 builds the authorization URL, a person signs in (test/support/http-person.ts),
+ * openid-client v6 builds the authorization URL, a person signs in (harness/person/http-person.ts),
  * and openid-client redeems the code and checks the ID token. Each preset is added through
  * `server.faults.add()`, and the journal says what the rule did, once.
  */

@@ -27,7 +27,7 @@ import { createProfile } from '../../server/profiles/index.ts';
 import { MAX_PARAMETER_LENGTH, tooLong } from '../../server/authorization/interaction/parse-authorization-request.ts';
 import { interactionCookie, sessionCookie as sessionCookieName } from '../../server/authorization/interaction/browser-cookies.ts';
 import { CaseCounter, SEED, runs } from './support.ts';
-import { CookieJar } from '../support/cookie-jar.ts';
+import { CookieJar } from '../../harness/person/cookie-jar.ts';
 
 const counter = new CaseCounter();
 /** What the answers were, to see that the properties reach past the first refusal (FUZZ_STATS=1 prints them). */

@@ -85,6 +85,7 @@ function scriptedDriver(): ScriptedDriver {
       return {
         log,
         async work(request, timeoutMs) {
+          if (request.op !== 'work') return { id: request.id, ok: false, error: 'this test client signs nobody in', elapsedMs: 0 };
           events.push(closed ? `work ${request.id} after close` : `work ${request.id}`);
           const started = performance.now();
           const said = (request.body ?? {}) as Instructions;

@@ -196,7 +196,7 @@ describe('httpDriver unit results', () => {
       response.end('{}');
     });
     expect(await workOnce({ url: `${url}/run?flow=HCM`, method: 'get' })).toMatchObject({ ok: true, status: 200 });
-    expect(urls[0]).toBe('/run?flow=HCM&id=7&method=GET&path=%2Femps&body=%7B%22page%22%3A2%7D');
+    expect(urls[0]).toBe('/run?flow=HCM&id=7&op=work&method=GET&path=%2Femps&body=%7B%22page%22%3A2%7D');
   });
 
   it('reports a non-2xx answer as a failure with its status and the start of its body', async () => {

@@ -1,5 +1,5 @@
 /**
- * A browser's cookies for one server, as the sign-in tests keep them: Set-Cookie lines stored by
+ * A browser's cookies for one server, as the harness's person keeps them: Set-Cookie lines stored by
  * name (an empty value or Max-Age=0 deletes), and the Cookie header they make.
  */
 export class CookieJar extends Map<string, string> {

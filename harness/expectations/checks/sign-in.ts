@@ -1,0 +1,308 @@
+import type { JournalEntry } from '../../../server/journal/types.ts';
+import { inOrder, isApi, isToken, notExercised, plural, type Check, type JudgeInput, type SignInRecord } from '../judge-input.ts';
+
+/** The sign-in steps of the segment (not the sign-outs). */
+const signInsOf = (input: JudgeInput): SignInRecord[] => (input.signIns ?? []).filter((s) => s.kind === 'sign-in');
+const isCodeRedemption = (e: JournalEntry): boolean => isToken(e) && e.grantType === 'authorization_code';
+const isRefresh = (e: JournalEntry): boolean => isToken(e) && e.grantType === 'refresh_token';
+/** The server answered (the grant ran), even if the answer was then cut off on its way. */
+const answered = (e: JournalEntry): boolean => e.status !== 0 || e.transport === 'truncated';
+/** The answer reached the client whole. */
+const delivered = (e: JournalEntry): boolean => e.status !== 0 && e.transport === undefined;
+
+/** What the client reported for its callbacks. */
+export function signInOutcomes({ ok }: { ok: 'all' | 'none' | number }, input: JudgeInput): Check {
+  const signIns = signInsOf(input).filter((s) => s.unfinished === undefined);
+  const unfinished = signInsOf(input).filter((s) => s.unfinished !== undefined);
+  if (signIns.length === 0) {
+    return notExercised(unfinished.length > 0 ? `No callback reached the client: ${unfinished.map((s) => s.unfinished).join('; ')}.` : 'No sign-in step ran, so the client reported no callback.');
+  }
+  const okCount = signIns.filter((s) => s.ok).length;
+  const wanted = ok === 'all' ? signIns.length : ok === 'none' ? 0 : ok;
+  const said = signIns.map((s) => `sign-in ${s.id}: ${s.ok ? `signed in${s.subject ? ` as ${s.subject}` : ''}` : `refused (${s.error ?? 'no reason given'})`}`);
+  return {
+    verdict: okCount === wanted ? 'pass' : 'fail',
+    explanation: `The client reported ${okCount} of ${plural(signIns.length, 'sign-in')} as signed in, expected ${ok}. It said: ${said.join('; ')}.`,
+    evidence: input.entries.filter(isCodeRedemption).slice(-4),
+  };
+}
+
+/**
+ * A sign-in the client must refuse (a forged callback, an error callback, an ID token a fault
+ * spoiled): reported failed, its code not redeemed (as the mode allows), nothing it yielded used,
+ * and, after an error callback, no token request of any grant (RFC 6749 §4.1.2.1: report it).
+ */
+export function refusesSignIn({ codeRedemption = 'forbidden' }: { codeRedemption?: 'forbidden' | 'refused-only' | 'allowed' }, input: JudgeInput): Check {
+  const all = [...(input.before ?? []), ...input.entries];
+  const problems: string[] = [];
+  const evidence: JournalEntry[] = [];
+  const unexercised: string[] = [];
+  let judged = 0;
+  for (const signIn of signInsOf(input)) {
+    const label = `sign-in ${signIn.id}`;
+    if (signIn.unfinished !== undefined) {
+      unexercised.push(`${label} never reached the client's callback (${signIn.unfinished})`);
+      continue;
+    }
+    const redemptions = signIn.grant === undefined ? [] : input.entries.filter((e) => isCodeRedemption(e) && e.grant === signIn.grant && e.seq > signIn.startSeq);
+    const spoiled = redemptions.some((e) => e.faults?.some((f) => f.action === 'id_token_mutation'));
+    if (!signIn.forged && !signIn.callbackError && !spoiled) {
+      unexercised.push(codeRedemption === 'allowed' && redemptions.length === 0 ? `${label}: the client never redeemed the code, so it never saw the ID token it was to refuse` : `${label} carried nothing to refuse`);
+      continue;
+    }
+    judged += 1;
+    evidence.push(...redemptions);
+    const what = signIn.forged ? `the forged callback (${signIn.forged === 'no-state' ? 'no state' : 'an attacker\'s state'})` : signIn.callbackError ? `the callback with error=${signIn.callbackError}` : 'the ID token the fault spoiled';
+    if (signIn.ok) problems.push(`${label}: the client accepted ${what} and reported the person signed in${signIn.subject ? ` as ${signIn.subject}` : ''}`);
+    if (codeRedemption === 'forbidden' && redemptions.length > 0) problems.push(`${label}: the client redeemed the code of ${what} (#${redemptions.map((e) => e.seq).join(', #')}); check state before any token request`);
+    const issued = redemptions.filter((e) => e.decision === 'issued');
+    if (codeRedemption === 'refused-only' && issued.length > 0) problems.push(`${label}: the client redeemed the attacker's code and got tokens (#${issued.map((e) => e.seq).join(', #')}): neither state nor PKCE stopped it`);
+    const tokens = new Set(all.filter((e) => e.grant === signIn.grant && e.issued).map((e) => e.issued?.jti));
+    const used = input.entries.filter((e) => (isApi(e) && e.presented && tokens.has(e.presented.jti)) || (isRefresh(e) && e.grant === signIn.grant && e.seq > signIn.endSeq));
+    if (signIn.grant !== undefined && used.length > 0) {
+      evidence.push(...used);
+      problems.push(`${label}: the client went on to use what ${what} gave it (#${used.map((e) => e.seq).join(', #')})`);
+    }
+    if (signIn.callbackError && signIn.callbackSeq !== undefined) {
+      const after = input.entries.filter((e) => isToken(e) && e.seq > (signIn.callbackSeq as number) && e.seq <= signIn.endSeq);
+      if (after.length > 0) {
+        evidence.push(...after);
+        problems.push(`${label}: after ${what} the client made ${plural(after.length, 'token request')} (${[...new Set(after.map((e) => e.grantType))].join(', ')}) instead of reporting the error`);
+      }
+    }
+  }
+  if (judged === 0) return notExercised(`No sign-in gave the client something to refuse: ${unexercised.join('; ') || 'no sign-in step ran'}.`);
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `The client refused ${plural(judged, 'bad sign-in')}, reported ${judged === 1 ? 'it' : 'each'} failed, and used nothing it yielded.`
+        : `${problems.join('; ')}. A callback that does not match the request the client made, or an ID token that fails validation, ends the sign-in (RFC 6749 §10.12, OpenID Connect Core §3.1.3.7).`,
+    evidence: inOrder(evidence),
+  };
+}
+
+const FRESH_FACT = { state: 'state', nonce: 'nonce', codeChallenge: 'code_challenge' } as const;
+
+/** Every authorization request the client made carries fresh state, nonce or PKCE values, and S256 (RFC 9700 §2.1.1, RFC 7636 §4.2). */
+export function authorizationRequests({ fresh = [], codeChallengeMethod }: { fresh?: ('state' | 'nonce' | 'codeChallenge')[]; codeChallengeMethod?: 'S256' }, input: JudgeInput): Check {
+  const harness = new Set((input.signIns ?? []).flatMap((s) => s.harnessSeqs));
+  const requests = input.entries.filter((e) => e.endpoint === 'authorize' && !harness.has(e.seq));
+  if (requests.length === 0) return notExercised('The client sent no authorization request.');
+  const problems: string[] = [];
+  const bad = new Set<JournalEntry>();
+  if (codeChallengeMethod) {
+    for (const request of requests) {
+      const facts = request.authorization ?? {};
+      if (!facts.codeChallenge) {
+        problems.push(`#${request.seq} carried no code_challenge`);
+        bad.add(request);
+      } else if (facts.codeChallengeMethod !== codeChallengeMethod) {
+        problems.push(`#${request.seq} sent code_challenge_method ${facts.codeChallengeMethod ?? '(none: plain)'}, not ${codeChallengeMethod}`);
+        bad.add(request);
+      }
+    }
+  }
+  for (const name of fresh) {
+    const seen = new Map<string, JournalEntry>();
+    for (const request of requests) {
+      const value = request.authorization?.[name];
+      if (!value) {
+        problems.push(`#${request.seq} carried no ${FRESH_FACT[name]}`);
+        bad.add(request);
+        continue;
+      }
+      const earlier = seen.get(value);
+      if (earlier) {
+        problems.push(`#${request.seq} sent the ${FRESH_FACT[name]} of #${earlier.seq} again`);
+        bad.add(request);
+      }
+      seen.set(value, request);
+    }
+  }
+  const checked = [codeChallengeMethod ? `an ${codeChallengeMethod} code_challenge` : undefined, fresh.length > 0 ? `a fresh ${fresh.map((n) => FRESH_FACT[n]).join(', ')}` : undefined].filter(Boolean).join(' and ');
+  if (problems.length === 0 && fresh.length > 0 && requests.length < 2) {
+    return notExercised(`Only one authorization request was made (it carried ${checked}); freshness needs two to compare.`, requests);
+  }
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `Every authorization request (${requests.length}) carried ${checked}.`
+        : `${problems.join('; ')}. Each authorization request needs ${checked} (RFC 9700 §2.1 and §4.7.1, RFC 7636 §4.2).`,
+    evidence: bad.size > 0 ? inOrder(bad) : requests,
+  };
+}
+
+/**
+ * Refresh token rotation (RFC 9700 §4.14.2, RFC 6749 §6): the client presents the newest refresh
+ * token. Presenting one the server refused is a loop; presenting one whose successor reached the
+ * client is a lost rotation. A successor lost on the way (the answer was cut off) excuses one
+ * more presentation of the old token, which the server then refuses.
+ */
+export function noStaleRefreshToken(_: Record<string, never>, input: JudgeInput): Check {
+  const before = (input.before ?? []).filter(isRefresh);
+  const refreshes = input.entries.filter((e) => isRefresh(e) && e.credentials?.refreshToken);
+  const history = [...before, ...refreshes];
+  const problems: string[] = [];
+  const evidence: JournalEntry[] = [];
+  let challenged = 0;
+  for (const refresh of refreshes) {
+    const token = refresh.credentials?.refreshToken;
+    const earlier = history.filter((e) => e.seq < refresh.seq && e.credentials?.refreshToken === token);
+    if (earlier.length === 0) continue;
+    challenged += 1;
+    const refused = earlier.find((e) => e.status !== 0 && e.error !== undefined);
+    const rotated = earlier.find((e) => e.decision === 'issued' && delivered(e));
+    if (refused) {
+      problems.push(`#${refresh.seq} presented a refresh token the server had refused in #${refused.seq} (${refused.error})`);
+      evidence.push(refused, refresh);
+    } else if (rotated) {
+      problems.push(`#${refresh.seq} presented a refresh token that #${rotated.seq} had already rotated: its successor reached the client`);
+      evidence.push(rotated, refresh);
+    }
+  }
+  const refusedAny = refreshes.some((e) => e.error !== undefined || (e.decision === 'issued' && !delivered(e)));
+  if (problems.length === 0 && refreshes.length < 2 && !refusedAny) {
+    return notExercised(`${refreshes.length === 0 ? 'No refresh' : 'Only one refresh'} was made, so rotation was not put to the test.`, refreshes);
+  }
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `${refreshes.length} ${refreshes.length === 1 ? 'refresh' : 'refreshes'} each presented the newest refresh token${challenged > 0 ? `; the ${plural(challenged, 'time')} an old one came back, its successor had been lost on the way` : ''}.`
+        : `${problems.join('; ')}. Keep the refresh token each answer brings (RFC 6749 §6), and after invalid_grant drop the old one: ask the person to sign in again.`,
+    evidence: inOrder(evidence.length > 0 ? evidence : refreshes.slice(-4)),
+  };
+}
+
+/** An authorization code is used once (RFC 6749 §4.1.2, §10.5): not sent again after the server answered its redemption. */
+export function codeUsedOnce(_: Record<string, never>, input: JudgeInput): Check {
+  const all = [...(input.before ?? []), ...input.entries].filter((e) => isCodeRedemption(e) && e.credentials?.code);
+  const segment = new Set(input.entries);
+  const problems: string[] = [];
+  const evidence: JournalEntry[] = [];
+  for (const redemption of all) {
+    if (!segment.has(redemption)) continue;
+    const spent = all.find((e) => e.seq < redemption.seq && e.credentials?.code === redemption.credentials?.code && answered(e));
+    if (spent) {
+      problems.push(`#${redemption.seq} presented the code that #${spent.seq} had already ${spent.decision === 'issued' ? `redeemed${spent.transport ? ' (the answer was lost on its way, but the code was spent)' : ''}` : `had refused (${spent.error})`}`);
+      evidence.push(spent, redemption);
+    }
+  }
+  const redemptions = input.entries.filter((e) => isCodeRedemption(e));
+  const troubled = redemptions.filter((e) => e.error !== undefined || !delivered(e));
+  if (problems.length === 0 && troubled.length === 0) {
+    return notExercised(`${redemptions.length === 0 ? 'No code was redeemed' : 'Every code redemption was answered with tokens'}, so the client had no reason to send a code again.`, redemptions);
+  }
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `${plural(troubled.length, 'redemption')} failed or lost ${troubled.length === 1 ? 'its' : 'their'} answer, and no code was sent again: the client reported it instead.`
+        : `${problems.join('; ')}. A code is good for one redemption: a second one is refused and revokes what the first gave (RFC 6749 §4.1.2); start a new sign-in instead.`,
+    evidence: inOrder(evidence.length > 0 ? evidence : troubled),
+  };
+}
+
+/** After the refresh token is refused (invalid_grant), the client says the person must sign in again, and asks no more tokens until they do. */
+export function reportsSignInNeeded(_: Record<string, never>, input: JudgeInput): Check {
+  const refusal = input.entries.find((e) => isRefresh(e) && e.error === 'invalid_grant');
+  if (!refusal) return notExercised('No refresh was refused with invalid_grant, so the client never needed a new sign-in.', input.entries.filter(isRefresh));
+  const nextSignIn = (input.signIns ?? []).find((s) => s.kind === 'sign-in' && s.startSeq >= refusal.seq);
+  const until = nextSignIn?.startSeq ?? Number.POSITIVE_INFINITY;
+  const problems: string[] = [];
+  const affected = input.units.filter((u) => (u.reportedSeq ?? Number.POSITIVE_INFINITY) >= refusal.seq && (u.handedSeq ?? 0) < until);
+  for (const unit of affected) {
+    if (unit.ok) problems.push(`unit ${unit.id} reported ok`);
+    else if (!unit.needsSignIn) problems.push(`unit ${unit.id} failed without needsSignIn (${unit.error ?? 'no reason given'})`);
+  }
+  const more = input.entries.filter((e) => isToken(e) && e.seq > refusal.seq && e.seq <= until && e.grantType !== 'authorization_code');
+  if (more.length > 0) problems.push(`${plural(more.length, 'token request')} followed the refusal (#${more.map((e) => e.seq).join(', #')}), ${[...new Set(more.map((e) => e.grantType))].join(', ')}`);
+  if (affected.length === 0 && problems.length === 0) return notExercised('No unit of work came after the refresh was refused, so the client had nothing to report.', [refusal]);
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `After the refresh was refused (#${refusal.seq}: ${refusal.reason}), ${plural(affected.length, 'unit')} reported needsSignIn and no token was asked for until the person signed in again.`
+        : `The refresh was refused (#${refusal.seq}: ${refusal.reason}), then ${problems.join('; ')}. A refused refresh token ends the grant: report that the person must sign in again (needsSignIn), once per unit, without asking again.`,
+    evidence: inOrder([refusal, ...more]),
+  };
+}
+
+/** RP-initiated logout ends the server's session too (OpenID Connect RP-Initiated Logout 1.0 §2): the next sign-in asks for the login. */
+export function loginAfterSignOut(_: Record<string, never>, input: JudgeInput): Check {
+  const steps = input.signIns ?? [];
+  const harness = new Set(steps.flatMap((s) => s.harnessSeqs));
+  const problems: string[] = [];
+  const evidence: JournalEntry[] = [];
+  let judged = 0;
+  for (const [index, signOut] of steps.entries()) {
+    if (signOut.kind !== 'sign-out') continue;
+    const next = steps.slice(index + 1).find((s) => s.kind === 'sign-in' && !s.forged);
+    if (!next) continue;
+    const first = input.entries.find((e) => e.endpoint === 'authorize' && e.seq > next.startSeq && !harness.has(e.seq));
+    if (!first) continue;
+    judged += 1;
+    evidence.push(first);
+    if (first.interaction !== 'login_required') {
+      const how = signOut.url ? `the browser visited ${signOut.url.split('?')[0]}, which did not end the session` : 'the client gave no end-session URL to send the browser to';
+      problems.push(`after sign-out ${signOut.id}, the authorization request #${first.seq} went on without a login (${first.interaction ?? first.reason}): ${how}`);
+    }
+  }
+  if (judged === 0) return notExercised('No sign-in followed a sign-out, so nothing showed whether the session ended.');
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `After each sign-out, the next sign-in asked for the login again (${plural(judged, 'time')}).`
+        : `${problems.join('; ')}. Signing out of the app must end the server's session too: send the browser to the end_session_endpoint with id_token_hint (OpenID Connect RP-Initiated Logout 1.0 §2).`,
+    evidence: inOrder(evidence),
+  };
+}
+
+/** RFC 7523 §3: a new assertion per token request, not expired, and (when asked) a jti never used twice. */
+export function freshAssertions({ jti = false }: { jti?: boolean }, input: JudgeInput): Check {
+  const isAssertion = (e: JournalEntry) => isToken(e) && e.credentials?.assertion !== undefined;
+  const history = [...(input.before ?? []), ...input.entries].filter(isAssertion);
+  const requests = input.entries.filter(isAssertion);
+  const problems: string[] = [];
+  const evidence: JournalEntry[] = [];
+  for (const request of requests) {
+    const assertion = request.credentials?.assertion;
+    if (!assertion) continue;
+    const earlier = history.filter((e) => e.seq < request.seq);
+    const resent = earlier.find((e) => e.credentials?.assertion?.fingerprint === assertion.fingerprint);
+    if (resent) {
+      problems.push(`#${request.seq} resent the assertion of #${resent.seq}`);
+      evidence.push(resent, request);
+    }
+    if (assertion.exp !== undefined && assertion.exp <= request.time) {
+      problems.push(`#${request.seq} presented an assertion that had expired ${Math.round(request.time - assertion.exp)} s before`);
+      evidence.push(request);
+    }
+    if (jti) {
+      if (assertion.jti === undefined) {
+        problems.push(`#${request.seq}'s assertion had no jti`);
+        evidence.push(request);
+      } else {
+        const again = earlier.find((e) => e.credentials?.assertion?.jti === assertion.jti);
+        if (again) {
+          problems.push(`#${request.seq} used the jti of #${again.seq} again`);
+          evidence.push(again, request);
+        }
+      }
+    }
+  }
+  if (problems.length === 0 && history.length < 2) {
+    return notExercised(`${history.length === 0 ? 'No JWT bearer token request was made' : 'Only one JWT bearer token request was made'}, so freshness was not put to the test.`, requests);
+  }
+  return {
+    verdict: problems.length === 0 ? 'pass' : 'fail',
+    explanation:
+      problems.length === 0
+        ? `${plural(requests.length, 'token request')} each presented a new, unexpired assertion${jti ? ' with a jti of its own' : ''}.`
+        : `${problems.join('; ')}. Sign a new assertion for every token request: iat now, a short exp${jti ? ', a new jti' : ''} (RFC 7523 §3).`,
+    evidence: inOrder(evidence.length > 0 ? evidence : requests.slice(-4)),
+  };
+}
