@@ -68,6 +68,8 @@ export interface ClientFlaws {
   ignoreRotatedRefreshToken?: boolean;
   /** Signs one user assertion and sends it with every token request, long after it expired. */
   cacheAssertion?: boolean;
+  /** Reports a refused refresh token as a plain failure: nobody is told the person must sign in again. */
+  hideNeedsSignIn?: boolean;
 }
 
 export interface WorkUnit {
@@ -298,7 +300,7 @@ export function createTokenClient(settings: ClientSettings, flaws: ClientFlaws =
       if (response.ok) return { ok: true, status: response.status };
       return { ok: false, status: response.status, error: `API answered ${response.status} ${response.headers.get('www-authenticate') ?? ''}`.trim() };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error), ...(error instanceof NeedsSignIn ? { needsSignIn: true } : {}) };
+      return { ok: false, error: error instanceof Error ? error.message : String(error), ...(error instanceof NeedsSignIn && !flaws.hideNeedsSignIn ? { needsSignIn: true } : {}) };
     }
   }
 

@@ -10,6 +10,7 @@ import { BOUND_NAMES, type BoundsInput } from '../scenario/bounds.ts';
 import { loadDeclarationFile, parseDeclarationOption, type ClientDeclarationInput } from '../scenario/declaration.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { parseServerUrl } from './parse-options.ts';
+import type { BrowserKind } from '../person/person.ts';
 
 /** Flags of `understudy run`, as commander parses them. */
 export interface RunOptions {
@@ -29,6 +30,7 @@ export interface RunOptions {
   declare?: string[];
   /** Repeatable: name=value. */
   bound?: string[];
+  browser?: BrowserKind;
 }
 
 /** `understudy run`: the command-line twin of `runScenarios()`. */
@@ -47,6 +49,7 @@ export function runCommand(): Command {
     .option('--parallel <n>', 'scenarios run at once, each on its own server (default: 4)', parseParallel)
     .option('--scenarios-dir <dir>', 'folder of scenario files (default: the built-in contract suite)')
     .option('--declare <file|key=value>', 'what the client does: a declaration file (YAML/JSON) or grants=..., requestTimeout=N, headers=...; repeatable (see the README)', collectRepeatable)
+    .option('--browser <kind>', 'how the harness plays the person in sign-in scenarios: http (default) or chromium (headless, through playwright-core; UNDERSTUDY_CHROMIUM names the binary)', parseBrowser)
     .option('--bound <name=value>', `a bound of the verdicts, e.g. giveUpWithin=20 (${BOUND_NAMES.join(', ')}); repeatable`, collectRepeatable)
     .addHelpText(
       'after',
@@ -63,10 +66,14 @@ Examples:
   understudy run --client "./client" --reporter json > result.json
   understudy run --client "python3 client.py" --declare client.understudy.yaml
   understudy run --client "./client" --declare requestTimeout=3 --bound giveUpWithin=15
+  understudy run --client "node web-app.js" --declare grants=authorization_code,refresh_token --declare openid=true 'sign-in/*'
+  understudy run --client "node web-app.js" --declare grants=authorization_code,refresh_token --browser chromium
 
 A command client is told where understudy is through UNDERSTUDY_TOKEN_URL, UNDERSTUDY_CLIENT_ID,
 UNDERSTUDY_CLIENT_SECRET, UNDERSTUDY_SCOPE, UNDERSTUDY_API_URL (and more, see the README), reads
-one JSON unit of work per stdin line and answers each with {"id": 1, "ok": true} on stdout.
+one JSON unit of work per stdin line and answers each with {"id": 1, "ok": true} on stdout. A client
+that signs a person in also answers the sign-in operations (sign-in, callback, sign-out): the
+harness plays the person, so the client needs no browser.
 
 Scenarios are picked by name (reuse-valid-token), by path in the scenarios folder
 (caching/reuse-valid-token) or by glob ('caching/*'); quote globs so the shell leaves them alone.
@@ -101,7 +108,7 @@ export async function runRun(patterns: string[], options: RunOptions): Promise<v
     // Loaded here, not at the top, so `understudy --help` does not pay for the runner and the server.
     const { runScenarios } = await import('../runner/run-scenarios.ts');
     let scenarios: { errorCode?: string; error?: string; verdict: string }[];
-    ({ summary, scenarios } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters, declaration, bounds }));
+    ({ summary, scenarios } = await runScenarios({ driver, patterns, tags: options.tag, parallel: options.parallel, folder, reporters, declaration, bounds, browser: options.browser }));
     // A client that cannot run at all is a usage problem, not a verdict on its token handling
     // (scenarios not applicable to it never tried to start it).
     const started = scenarios.filter((s) => s.verdict !== 'not-applicable');
@@ -258,6 +265,11 @@ function collectTags(value: string, previous: string[] | undefined): string[] {
   const tags = value.split(',').map((tag) => tag.trim()).filter(Boolean);
   if (tags.length === 0) throw new InvalidArgumentError('Give a tag, e.g. --tag caching.');
   return [...(previous ?? []), ...tags];
+}
+
+function parseBrowser(value: string): BrowserKind {
+  if (value !== 'http' && value !== 'chromium') throw new InvalidArgumentError('Give http or chromium.');
+  return value;
 }
 
 function parseParallel(value: string): number {

@@ -19,9 +19,9 @@ export class ChromiumPerson implements Person {
   readonly #browser: Browser;
   readonly #context: BrowserContext;
   readonly #origin: string;
-  readonly #stopAt?: string;
+  readonly #stopAt: readonly string[];
 
-  private constructor(browser: Browser, context: BrowserContext, origin: string, stopAt: string | undefined) {
+  private constructor(browser: Browser, context: BrowserContext, origin: string, stopAt: readonly string[]) {
     this.#browser = browser;
     this.#context = context;
     this.#origin = origin;
@@ -32,7 +32,7 @@ export class ChromiumPerson implements Person {
    * Starts headless Chromium: UNDERSTUDY_CHROMIUM, else Debian's /usr/bin/chromium.
    * @throws HarnessError USAGE naming what to install when playwright-core or Chromium is missing.
    */
-  static async launch(origin: string, stopAt: string | undefined): Promise<ChromiumPerson> {
+  static async launch(origin: string, stopAt: readonly (string | undefined)[]): Promise<ChromiumPerson> {
     const executablePath = process.env.UNDERSTUDY_CHROMIUM ?? '/usr/bin/chromium';
     let playwright: typeof import('playwright-core');
     try {
@@ -44,11 +44,11 @@ export class ChromiumPerson implements Person {
       throw new HarnessError('USAGE', `--browser chromium: no Chromium at ${executablePath}; install one (apt-get install chromium) or name it in UNDERSTUDY_CHROMIUM`);
     }
     const browser = await playwright.chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-    return new ChromiumPerson(browser, await browser.newContext(), origin, stopAt);
+    return new ChromiumPerson(browser, await browser.newContext(), origin, stopAt.filter((url): url is string => url !== undefined));
   }
 
   #leaves(url: string): boolean {
-    return !url.startsWith(this.#origin) || (this.#stopAt !== undefined && url.split(/[?#]/)[0] === this.#stopAt);
+    return !url.startsWith(this.#origin) || this.#stopAt.includes(url.split(/[?#]/)[0] as string);
   }
 
   /**

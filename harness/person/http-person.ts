@@ -37,13 +37,13 @@ export class HttpPerson {
 
   readonly origin: string;
   readonly defaults: PersonChoices;
-  /** A URL prefix the person stops at even on the server's origin: the client's redirect URI (no query). */
-  readonly stopAt?: string;
+  /** URLs the person stops at even on the server's origin (query aside): the client's redirect URIs. */
+  readonly stopAt: readonly string[];
 
-  constructor(origin: string, defaults: PersonChoices = {}, options: { stopAt?: string } = {}) {
+  constructor(origin: string, defaults: PersonChoices = {}, options: { stopAt?: readonly (string | undefined)[] } = {}) {
     this.origin = origin;
     this.defaults = defaults;
-    this.stopAt = options.stopAt;
+    this.stopAt = (options.stopAt ?? []).filter((url): url is string => url !== undefined);
   }
 
   async request(method: string, url: string, form?: URLSearchParams): Promise<Response> {
@@ -58,7 +58,7 @@ export class HttpPerson {
 
   /** Where a redirect to `url` ends the person's part: off the server, or at the client's redirect URI. */
   leaves(url: string): boolean {
-    return !url.startsWith(this.origin) || (this.stopAt !== undefined && url.split(/[?#]/)[0] === this.stopAt);
+    return !url.startsWith(this.origin) || this.stopAt.includes(url.split(/[?#]/)[0] as string);
   }
 
   /**

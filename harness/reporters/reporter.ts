@@ -18,8 +18,8 @@ export interface RunSummary {
   durationMs: number;
 }
 
-/** The version of the run report (`RunResult`) contract; 2 added the not-exercised and not-applicable verdicts. */
-export const REPORT_VERSION = 2;
+/** The version of the run report (`RunResult`) and command protocol contract: 3 added the sign-in operations and checks, 2 the not-exercised and not-applicable verdicts. */
+export const REPORT_VERSION = 3;
 
 /** The result of a run: a public contract (the JSON reporter writes exactly this). */
 export interface RunResult {

@@ -46,7 +46,7 @@ export async function playSignIn(stage: SignInStage, step: SignInStep): Promise<
   try {
     if (step.forge) {
       const from = server.journal.recorded;
-      const attacker = new HttpPerson(server.url, choices, { stopAt: stage.env.redirectUri });
+      const attacker = new HttpPerson(server.url, choices, { stopAt: [stage.env.redirectUri] });
       landed = forgedCallback(await attacker.signIn(forgedAuthorizationUrl(begun.url), choices), step.forge);
       await server.settle();
       record.harnessSeqs = server.journal.entries({ since: from }).map((e) => e.seq);

@@ -240,7 +240,7 @@ async function playTimeline(
     return { ...report, handedAt, reportedAt: virtualNow(), handedSeq, reportedSeq: server.journal.recorded, batch };
   };
   const stage = async (timeout: number | undefined): Promise<SignInStage> => {
-    person ??= await createPerson(context.browser, server.url, context.env.redirectUri);
+    person ??= await createPerson(context.browser, server.url, [context.env.redirectUri, context.env.postLogoutRedirectUri]);
     return {
       server,
       session,

@@ -1,3 +1,4 @@
+import { fingerprint } from '../journal/fingerprint.ts';
 import type { AuthorizationContext } from './authorization-context.ts';
 import type { HttpContext } from '../http/types.ts';
 import { readUnverified, verifyAccessToken } from '../tokens/index.ts';
@@ -33,6 +34,9 @@ export function revocationEndpoint(server: AuthorizationContext) {
       if (refresh.status !== 'unknown') {
         refuseForeign(client.id, refresh.record.clientId, 'refresh token');
         const accessTokens = server.refreshTokens.revokeGrant(refresh.record.grantId, now);
+        // The dashboard ends the grant's refresh-token bars here.
+        entry.grant = refresh.record.grantId;
+        entry.credentials = { refreshToken: fingerprint(token) };
         for (const { jti, exp } of accessTokens) server.revocations.revokeJti(jti, exp, now);
         entry.reason = `revoked the refresh token's grant: its refresh tokens and ${accessTokens.length} access token${accessTokens.length === 1 ? '' : 's'}`;
         sendJson(ctx, server, '');

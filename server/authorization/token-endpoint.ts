@@ -9,10 +9,8 @@ import type { AnsweredToken, TokenDraft, TokenHooks, TokenRequestFacts } from '.
 import type { GrantDecision, GrantHandler } from './grants/grant.ts';
 import { GRANTS } from './grants/registry.ts';
 import { signIdToken } from './oidc/id-token.ts';
-import { JWT_BEARER_GRANT } from './grants/jwt-bearer-grant.ts';
-import { readUnverified } from '../tokens/index.ts';
+import { credentialFacts } from './journal-facts.ts';
 import { fingerprint } from '../journal/fingerprint.ts';
-import type { CredentialFacts } from '../journal/types.ts';
 
 /**
  * POST token endpoint: a pipeline of named steps, each of which may end the request with an
@@ -36,29 +34,7 @@ function noteRequest(ctx: AuthorizationHttpContext, params: Map<string, string>)
   entry.grantType = params.get('grant_type');
   entry.scope = params.get('scope');
   entry.clientId = params.get('client_id');
-  const credentials = presentedCredentials(params);
-  if (credentials) entry.credentials = credentials;
-}
-
-/** Fingerprints of the code, refresh token or user assertion a request presents, for the judge. */
-function presentedCredentials(params: Map<string, string>): CredentialFacts | undefined {
-  const code = params.get('code');
-  const refreshToken = params.get('refresh_token');
-  const assertion = params.get('grant_type') === JWT_BEARER_GRANT ? params.get('assertion') : undefined;
-  if (!code && !refreshToken && !assertion) return undefined;
-  const facts: CredentialFacts = {};
-  if (code) facts.code = fingerprint(code);
-  if (refreshToken) facts.refreshToken = fingerprint(refreshToken);
-  if (assertion) {
-    const claims = readUnverified(assertion);
-    facts.assertion = {
-      fingerprint: fingerprint(assertion),
-      ...(typeof claims?.jti === 'string' ? { jti: claims.jti.slice(0, 200) } : {}),
-      ...(typeof claims?.iat === 'number' ? { iat: claims.iat } : {}),
-      ...(typeof claims?.exp === 'number' ? { exp: claims.exp } : {}),
-    };
-  }
-  return facts;
+  entry.credentials ??= credentialFacts((name) => params.get(name));
 }
 
 function requireGrantType(params: Map<string, string>): GrantHandler {

@@ -17,7 +17,7 @@ export interface DashboardRoute {
  * The page's script modules: dashboard.js, the entry, imports the others. A browser runs a
  * module only when it is served as JavaScript.
  */
-export const DASHBOARD_MODULES = ['dashboard.js', 'shared.js', 'stream.js', 'table.js', 'timeline.js', 'controls.js', 'sequence.js', 'signins.js', 'tabs.js'] as const;
+export const DASHBOARD_MODULES = ['dashboard.js', 'shared.js', 'stream.js', 'table.js', 'timeline.js', 'controls.js', 'sequence.js', 'signins.js', 'tabs.js', 'refresh-spans.js'] as const;
 
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 

@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Next } from 'koa';
 import type { AuthorizationHttpContext } from '../authorization/authorization-context.ts';
 import type { FaultNote } from '../journal/types.ts';
+import { authorizationFacts, credentialFacts } from '../authorization/journal-facts.ts';
 import { authorizationFaultHooks } from './authorization-faults.ts';
 import { answerFault, answerRateLimited, cutResponse, dropConnection } from './answer-fault.ts';
 import type { Deferred, Firing } from './fault-engine.ts';
@@ -104,7 +105,12 @@ function noteIdentity(ctx: AuthorizationHttpContext, facts: GatheredFacts): void
   entry.grantType ??= facts.grantType;
   entry.scope ??= facts.scope ?? ctx.state.face?.route?.scopes.join(' ') ?? undefined;
   entry.route ??= facts.route;
-  if (facts.params) entry.params ??= [...facts.params.keys()];
+  if (facts.params) {
+    const params = facts.params;
+    entry.params ??= [...params.keys()];
+    if (facts.endpoint === 'token') entry.credentials ??= credentialFacts((name) => params.get(name));
+    if (facts.endpoint === 'authorize') entry.authorization ??= authorizationFacts((name) => params.get(name));
+  }
   if (facts.presented?.jti) entry.presented ??= { jti: facts.presented.jti, clientId: facts.clientId, exp: facts.presented.exp };
 }
 

@@ -303,6 +303,69 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
     expect((await stepsOf(signIns().nth(1))).map((s) => s.step)).toEqual(FULL_FLOW);
   });
 
+  it('draws the refresh token under its token bar: its time left, ended where a refresh rotated it, and ended at exp when it died idle, marked refused', async () => {
+    const config = await client.discovery(new URL('/.well-known/openid-configuration', server.url), 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'rt', nonce: 'rn' });
+    const callback = await new HttpPerson(server.url).signIn(url.href);
+    const first = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'rt', expectedNonce: 'rn' });
+    const lastToken = () => server.journal.entries().findLast((e) => e.endpoint === 'token') as NonNullable<ReturnType<UnderstudyServer['journal']['entries']>[number]>;
+    const redeemed = lastToken();
+    const issued1 = redeemed.credentials?.issuedRefreshToken;
+    expect(issued1?.fingerprint).toEqual(expect.any(String));
+
+    // Alive: a thin bar under the token's, labelled with the week it has left.
+    const row1 = page.locator(`.bar-row[data-jti="${redeemed.issued?.jti}"]`);
+    const rt1 = row1.locator('.rt-bar');
+    await expect.poll(() => rt1.getAttribute('data-state'), POLL).toBe('live');
+    expect(await rt1.getAttribute('data-fingerprint')).toBe(issued1?.fingerprint);
+    expect(await row1.getAttribute('data-refresh-state')).toBe('live');
+    expect(await row1.locator('.rt-tag').textContent()).toBe('7 d left');
+    expect(await row1.getAttribute('aria-label')).toMatch(/; its refresh token 7 d left$/);
+    // The refresh line sits under the access token's bar.
+    const [accessBox, refreshBox] = await Promise.all([row1.locator('.bar').boundingBox(), rt1.boundingBox()]);
+    expect(refreshBox?.y).toBeGreaterThan((accessBox?.y ?? 0) + (accessBox?.height ?? 0));
+    expect(refreshBox?.height).toBeLessThan(accessBox?.height ?? 0);
+
+    // An hour later the client refreshes: the first ends there, rotated; the new one starts there.
+    server.clock.advance(3600);
+    const second = await client.refreshTokenGrant(config, first.refresh_token as string);
+    const refreshed = lastToken();
+    await expect.poll(() => rt1.getAttribute('data-state'), POLL).toBe('rotated');
+    expect(await row1.locator('.rt-tag').textContent()).toBe('rotated after 1 h');
+    expect(Number(await rt1.getAttribute('data-end'))).toBe(refreshed.time);
+    expect(await row1.locator('.rt-use.ok').count()).toBe(1);
+    const row2 = page.locator(`.bar-row[data-jti="${refreshed.issued?.jti}"]`);
+    const rt2 = row2.locator('.rt-bar');
+    await expect.poll(() => rt2.getAttribute('data-state'), POLL).toBe('live');
+    expect(await rt2.getAttribute('data-fingerprint')).toBe(refreshed.credentials?.issuedRefreshToken?.fingerprint);
+    expect(Number(await rt2.getAttribute('data-start'))).toBe(refreshed.time);
+    expect(await row2.locator('.rt-tag').textContent()).toBe('7 d left');
+    const [end1, start2] = await Promise.all([rt1.boundingBox(), rt2.boundingBox()]);
+    expect(Math.abs((end1?.x ?? 0) + (end1?.width ?? 0) - (start2?.x ?? 0))).toBeLessThan(1.5);
+
+    // The rotated one presented again: refused, a red dot after its end.
+    await expect(client.refreshTokenGrant(config, first.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect.poll(() => row1.locator('.rt-use.bad').count(), POLL).toBe(1);
+    expect(await row1.locator('.rt-tag').textContent()).toBe('rotated after 1 h · reused');
+
+    // Seven idle days: the second dies at its exp, and the refresh that comes after is refused.
+    server.clock.advance(7 * 86_400 + 60);
+    await expect.poll(() => rt2.getAttribute('data-state'), POLL).toBe('expired');
+    expect(await row2.locator('.rt-tag').textContent()).toBe('expired after 7 d');
+    expect(await rt2.getAttribute('data-refused')).toBe('false');
+    await expect(client.refreshTokenGrant(config, second.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
+    await expect.poll(() => rt2.getAttribute('data-refused'), POLL).toBe('true');
+    expect(await row2.locator('.rt-tag').textContent()).toBe('expired after 7 d · refresh refused');
+    expect(Number(await rt2.getAttribute('data-end'))).toBe(refreshed.credentials?.issuedRefreshToken?.exp);
+    expect(await row2.locator('.rt-use.bad').count()).toBe(1);
+    expect(await row2.getAttribute('aria-label')).toMatch(/; its refresh token expired after 7 d · refresh refused$/);
+    // Its tooltip names it by fingerprint; no token value reaches the page.
+    expect(await row2.getAttribute('title')).toContain(`refresh token ${refreshed.credentials?.issuedRefreshToken?.fingerprint} (fingerprint)`);
+    const html = await page.content();
+    for (const value of [first.refresh_token, second.refresh_token]) expect(html).not.toContain(value);
+  });
+
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

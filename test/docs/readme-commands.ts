@@ -9,9 +9,11 @@ export const README_COMMANDS = {
   declareFile: ['run', ...CLIENT, ...DECLARATION],
   declareOption: ['run', ...CLIENT, '--declare', 'requestTimeout=1', 'hanging-token-endpoint'],
   bound: ['run', ...CLIENT, ...DECLARATION, '--bound', 'giveUpWithin=9'],
+  signIn: ['run', '--client', 'node examples/protocol/minimal-sign-in-client.mjs', '--declare', 'grants=authorization_code,refresh_token', 'sign-in/*'],
+  chromium: ['run', ...CLIENT, ...DECLARATION, '--browser', 'chromium', 'logout-ends-session'],
 } as const;
 
-/** How the README writes a command: `npx understudy ...`, arguments with spaces in double quotes. */
+/** How the README writes a command: `npx understudy ...`, arguments with spaces or globs in double quotes. */
 export function asShown(args: readonly string[]): string {
-  return `npx understudy ${args.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
+  return `npx understudy ${args.map((arg) => (/[\s*]/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
 }

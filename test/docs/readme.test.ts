@@ -25,6 +25,7 @@ describe('README protocol', () => {
     const all = environmentVariables({
       tokenUrl: 't', issuer: 'i', jwksUrl: 'j', discoveryUrl: 'd', clientId: 'c', clientSecret: 's', scope: 'x', apiUrl: 'a',
       tokenHeaders: {}, apiHeaders: {}, requestTimeoutMs: 1000, username: 'ada', password: 'lovelace', variables: {},
+      authorizationUrl: 'z', redirectUri: 'r', userinfoUrl: 'u', endSessionUrl: 'e', postLogoutRedirectUri: 'p', assertionKey: 'k', assertionKid: 'kid',
     });
     const protocol = readme.slice(readme.indexOf('### The command protocol'), readme.indexOf('A complete client in plain Node'));
     for (const name of Object.keys(all)) expect(protocol, name).toContain(`\`${name}\``);
@@ -46,7 +47,7 @@ describe('README protocol', () => {
 
 describe('README protocol examples', () => {
   it('shows the example clients exactly as they are in examples/protocol/', () => {
-    for (const file of ['minimal-client.mjs', 'minimal-client.sh']) {
+    for (const file of ['minimal-client.mjs', 'minimal-client.sh', 'minimal-sign-in-client.mjs', 'minimal-sign-in-client.sh']) {
       const source = readFileSync(new URL(`../../examples/protocol/${file}`, import.meta.url), 'utf8');
       expect(readme, file).toContain(source);
     }

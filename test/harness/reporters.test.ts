@@ -105,7 +105,7 @@ function sampleRun(): RunResult {
     durationMs: 0,
   });
   return {
-    reportVersion: 2,
+    reportVersion: 3,
     summary: { passed: 1, failed: 1, errored: 1, notExercised: 1, notApplicable: 1, durationMs: 64_668 },
     scenarios: [warned, failed, errored, untried, inapplicable],
   };
@@ -229,7 +229,7 @@ describe('pretty reporter', () => {
 
   it('a clean run prints no blocks', async () => {
     const out = collector();
-    const result: RunResult = { reportVersion: 2, summary: { passed: 1, failed: 0, errored: 0, notExercised: 0, notApplicable: 0, durationMs: 10 }, scenarios: [scenario({})] };
+    const result: RunResult = { reportVersion: 3, summary: { passed: 1, failed: 0, errored: 0, notExercised: 0, notApplicable: 0, durationMs: 10 }, scenarios: [scenario({})] };
     await play(prettyReporter({ stream: out }), result);
     expect(out.text()).toBe('Running 1 scenario\n\n✓ a-scenario  120 ms\n\n1 passed, 0 failed, 0 errored, 0 not exercised, 0 not applicable\nDuration 10 ms\n');
   });
@@ -242,7 +242,7 @@ describe('json reporter', () => {
     await play(jsonReporter({ stream: out }), run);
     const parsed = JSON.parse(out.text()) as RunResult;
     expect(parsed).toEqual(run);
-    expect(parsed.reportVersion).toBe(2);
+    expect(parsed.reportVersion).toBe(3);
     expect(Object.keys(parsed.summary)).toEqual(['passed', 'failed', 'errored', 'notExercised', 'notApplicable', 'durationMs']);
     expect(parsed.scenarios.map((s) => s.verdict)).toEqual(['pass', 'fail', 'error', 'not-exercised', 'not-applicable']);
     expect(parsed.scenarios[3]?.reason).toContain('no wait to respect');

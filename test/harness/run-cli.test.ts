@@ -1,4 +1,5 @@
 // `understudy run` end to end: the real CLI process, real example clients, the built-in scenarios.
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ describe.concurrent('understudy run judges a client', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const report = JSON.parse(await readFile(file, 'utf8')) as RunResult;
-    expect(report.reportVersion).toBe(2);
+    expect(report.reportVersion).toBe(3);
     expect(report.summary).toMatchObject({ passed: 0, failed: 2, errored: 0, notExercised: 0, notApplicable: 0 });
     expect(report.scenarios.map((s) => [s.name, s.verdict])).toEqual([
       ['reuse-valid-token', 'fail'],
@@ -112,6 +113,26 @@ describe.concurrent('understudy run: what the client declares, and the bounds', 
     expect(abandoned?.explanation).toContain('Bounds: giveUpWithin = 9 s (set for this run).');
   });
 
+  it('runs the sign-in scenarios on the README\'s plain-Node sign-in client (the README\'s command)', async () => {
+    const file = join(dir, 'sign-in.json');
+    const result = await runCli([...README_COMMANDS.signIn, '--parallel', '8', '--reporter', 'json', '--out', file]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+    expect(report.summary).toMatchObject({ passed: 10, failed: 0, errored: 0, notExercised: 0, notApplicable: 6 });
+  }, 60_000);
+
+  it.skipIf(!existsSync('/usr/bin/chromium'))('--browser chromium signs the person in with a real browser (the README\'s command)', async () => {
+    const result = await runCli([...README_COMMANDS.chromium]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^✓ logout-ends-session /m);
+  }, 60_000);
+
+  it('--browser takes http or chromium only', async () => {
+    const result = await runCli(['run', '--client', 'true', '--browser', 'firefox']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Give http or chromium.');
+  });
+
   it('--declare key=value works without a file (the README\'s command)', async () => {
     const result = await runCli([...README_COMMANDS.declareOption]);
     expect(result.code, result.stderr).toBe(0);
@@ -126,7 +147,7 @@ describe.concurrent('understudy run: what the client declares, and the bounds', 
 
   it.each([
     [['--declare', 'no/such/file.yaml'], /--declare: no such file: .*no\/such\/file\.yaml/],
-    [['--declare', 'speed=fast'], /unknown key speed; declare grants, requestTimeout or headers/],
+    [['--declare', 'speed=fast'], /unknown key speed; declare grants, requestTimeout, headers, openid, public or redirectUri/],
     [['--declare', 'requestTimeout=-3'], /requestTimeout: Too small/],
     [['--bound', 'patience=3'], /--bound patience=3: give name=value with a name among expiryLatency, refreshMargin/],
     [['--bound', 'giveUpWithin=soon'], /--bound giveUpWithin=soon: the value must be a number/],

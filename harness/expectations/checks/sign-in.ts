@@ -5,8 +5,12 @@ import { inOrder, isApi, isToken, notExercised, plural, type Check, type JudgeIn
 const signInsOf = (input: JudgeInput): SignInRecord[] => (input.signIns ?? []).filter((s) => s.kind === 'sign-in');
 const isCodeRedemption = (e: JournalEntry): boolean => isToken(e) && e.grantType === 'authorization_code';
 const isRefresh = (e: JournalEntry): boolean => isToken(e) && e.grantType === 'refresh_token';
-/** The server answered (the grant ran), even if the answer was then cut off on its way. */
-const answered = (e: JournalEntry): boolean => e.status !== 0 || e.transport === 'truncated';
+/**
+ * The grant judged the code or refresh token: it issued (even if the answer was then cut off on
+ * its way) or refused it with invalid_grant. A request refused before the grant (client
+ * authentication, a 5xx) or dropped before any answer did not spend it.
+ */
+const spent = (e: JournalEntry): boolean => e.decision === 'issued' || e.error === 'invalid_grant';
 /** The answer reached the client whole. */
 const delivered = (e: JournalEntry): boolean => e.status !== 0 && e.transport === undefined;
 
@@ -108,7 +112,8 @@ export function authorizationRequests({ fresh = [], codeChallengeMethod }: { fre
     for (const request of requests) {
       const value = request.authorization?.[name];
       if (!value) {
-        problems.push(`#${request.seq} carried no ${FRESH_FACT[name]}`);
+        // A missing challenge is already said by the method check.
+        if (!(name === 'codeChallenge' && codeChallengeMethod)) problems.push(`#${request.seq} carried no ${FRESH_FACT[name]}`);
         bad.add(request);
         continue;
       }
@@ -152,7 +157,7 @@ export function noStaleRefreshToken(_: Record<string, never>, input: JudgeInput)
     const earlier = history.filter((e) => e.seq < refresh.seq && e.credentials?.refreshToken === token);
     if (earlier.length === 0) continue;
     challenged += 1;
-    const refused = earlier.find((e) => e.status !== 0 && e.error !== undefined);
+    const refused = earlier.find((e) => e.error === 'invalid_grant');
     const rotated = earlier.find((e) => e.decision === 'issued' && delivered(e));
     if (refused) {
       problems.push(`#${refresh.seq} presented a refresh token the server had refused in #${refused.seq} (${refused.error})`);
@@ -184,10 +189,10 @@ export function codeUsedOnce(_: Record<string, never>, input: JudgeInput): Check
   const evidence: JournalEntry[] = [];
   for (const redemption of all) {
     if (!segment.has(redemption)) continue;
-    const spent = all.find((e) => e.seq < redemption.seq && e.credentials?.code === redemption.credentials?.code && answered(e));
-    if (spent) {
-      problems.push(`#${redemption.seq} presented the code that #${spent.seq} had already ${spent.decision === 'issued' ? `redeemed${spent.transport ? ' (the answer was lost on its way, but the code was spent)' : ''}` : `had refused (${spent.error})`}`);
-      evidence.push(spent, redemption);
+    const used = all.find((e) => e.seq < redemption.seq && e.credentials?.code === redemption.credentials?.code && spent(e));
+    if (used) {
+      problems.push(`#${redemption.seq} presented the code that #${used.seq} had already ${used.decision === 'issued' ? `redeemed${used.transport ? ' (the answer was lost on its way, but the code was spent)' : ''}` : `refused (${used.error})`}`);
+      evidence.push(used, redemption);
     }
   }
   const redemptions = input.entries.filter((e) => isCodeRedemption(e));

@@ -2,25 +2,7 @@ import type { AuthorizationContext, AuthorizationHttpContext } from '../authoriz
 import { continueAuthorization, withInteractionErrors } from './interaction-flow.ts';
 import { parseAuthorizationRequest } from './parse-authorization-request.ts';
 import { readInteractionParams } from './read-interaction-params.ts';
-import { fingerprint } from '../../journal/fingerprint.ts';
-import type { AuthorizationFacts } from '../../journal/types.ts';
-
-/** What the contract rules look at in an authorization request: fresh values as fingerprints. */
-function authorizationFacts(params: Map<string, string[]>): AuthorizationFacts {
-  const first = (name: string) => params.get(name)?.[0] || undefined;
-  const state = first('state');
-  const challenge = first('code_challenge');
-  const method = first('code_challenge_method');
-  const nonce = first('nonce');
-  const prompt = first('prompt');
-  return {
-    ...(state ? { state: fingerprint(state) } : {}),
-    ...(challenge ? { codeChallenge: fingerprint(challenge) } : {}),
-    ...(method ? { codeChallengeMethod: method.slice(0, 20) } : {}),
-    ...(nonce ? { nonce: fingerprint(nonce) } : {}),
-    ...(prompt ? { prompt: prompt.slice(0, 60) } : {}),
-  };
-}
+import { authorizationFacts } from '../journal-facts.ts';
 
 /**
  * GET|POST authorization endpoint (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2): checks the
@@ -35,7 +17,7 @@ export function authorizeEndpoint(server: AuthorizationContext) {
       if (clientId) ctx.state.entry.clientId = clientId.slice(0, 200);
       const scope = params.get('scope')?.[0];
       if (scope) ctx.state.entry.scope = scope.slice(0, 1000);
-      ctx.state.entry.authorization = authorizationFacts(params);
+      ctx.state.entry.authorization ??= authorizationFacts((name) => params.get(name)?.[0]);
       const request = parseAuthorizationRequest(params, { clients: server.clients, resources: server.config.resources, profile: server.config.profile, baseUrl: server.urls.baseUrl });
       continueAuthorization(ctx, server, request);
     });

@@ -5,7 +5,8 @@
  * build step, under a CSP that allows only this origin's files as script. One module per view:
  * stream.js (the connection), table.js (traffic), signins.js (the sign-ins, worked out by
  * sequence.js), tabs.js (the traffic panel's two views), timeline.js (tokens and the virtual
- * clock), controls.js (faults, clock, keys); shared.js has what they share.
+ * clock; refresh tokens' lives worked out by refresh-spans.js), controls.js (faults, clock,
+ * keys); shared.js has what they share.
  */
 import { loadPresets, wireControls } from './controls.js';
 import { connect } from './stream.js';

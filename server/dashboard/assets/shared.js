@@ -9,10 +9,15 @@
  * @typedef {{ rule: string, preset?: string, action: string, effect: string }} FaultNote
  * @typedef {{
  *   seq: number, time: number, endpoint: string, method: string, path: string, status: number,
- *   clientId?: string, user?: string, interaction?: string, grantType?: string, error?: string, issued?: TokenSummary, presented?: TokenSummary, route?: string,
+ *   endTime?: number, clientId?: string, user?: string, interaction?: string, grant?: string, grantType?: string, error?: string,
+ *   issued?: TokenSummary, presented?: TokenSummary, credentials?: CredentialFacts, route?: string,
  *   decision: string, reason: string, faults?: FaultNote[], transport?: string,
  *   violation?: { kind: string, rule: string, earlyBySeconds: number }
  * }} JournalEntry
+ * @typedef {{
+ *   code?: string, refreshToken?: string, issuedRefreshToken?: { fingerprint: string, exp: number },
+ *   assertion?: { fingerprint: string, jti?: string, iat?: number, exp?: number }
+ * }} CredentialFacts fingerprints of what a token request presented and was issued, never the values
  * @typedef {{ now: number, offset: number, frozen: boolean }} ClockState
  * @typedef {{ id: string, preset?: string, description: string, applied: number, matched: number, match: Record<string, unknown> }} FaultRuleView
  * @typedef {{ time: number, jti?: string, clientId?: string }} RevocationNote

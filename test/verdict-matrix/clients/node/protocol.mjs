@@ -8,7 +8,14 @@
 // A wiring calls serve(work): work(unit) gets a token through its library, calls the API and
 // resolves with the HTTP status the API answered. If it throws, the unit is reported as failed
 // with the error's message (and `status` only when the error says it is the API's answer:
-// `error.apiStatus`). This file holds no OAuth logic: no cache, no retry, no single flight.
+// `error.apiStatus`; `needsSignIn: true` when the error says the person must sign in again:
+// `error.needsSignIn`). This file holds no OAuth logic: no cache, no retry, no single flight.
+//
+// An authorization code wiring also passes the sign-in operations, serve(work, { signIn, callback,
+// signOut }): {"op":"sign-in"} is answered {"ok":true,"url":<what signIn() resolves with>},
+// {"op":"callback","url":...} {"ok":true,"subject":<callback(url)'s subject>}, and
+// {"op":"sign-out"} {"ok":true, url?: <signOut()'s url>}; a throw is {"ok":false,"error":...}.
+// A wiring that passes none ignores these ops, as before.
 import { createInterface } from 'node:readline';
 
 const env = process.env;
@@ -31,6 +38,12 @@ export const config = Object.freeze({
   /** Set (with password) when the scenario wants the password grant (+ refresh tokens). */
   username: env.UNDERSTUDY_USERNAME || undefined,
   password: env.UNDERSTUDY_PASSWORD,
+  /** Authorization code clients: where the browser is sent, and where it comes back. */
+  authorizationUrl: env.UNDERSTUDY_AUTHORIZATION_URL || undefined,
+  redirectUri: env.UNDERSTUDY_REDIRECT_URI || undefined,
+  userinfoUrl: env.UNDERSTUDY_USERINFO_URL || undefined,
+  endSessionUrl: env.UNDERSTUDY_END_SESSION_URL || undefined,
+  postLogoutRedirectUri: env.UNDERSTUDY_POST_LOGOUT_REDIRECT_URI || undefined,
 });
 
 /** The unit's path, verbatim (query included), resolved against the API base URL. */
@@ -58,17 +71,48 @@ function describe(error) {
   return parts.join(' <- ') || String(error);
 }
 
-/** Reads units from stdin, runs `work` for each one concurrently, writes one report per unit. */
-export function serve(work) {
+/** An error a unit fails with when the person must sign in (again): reported with needsSignIn. */
+export function signInNeeded(message, cause) {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { needsSignIn: true });
+}
+
+/** The sign-in operations' answers: what the wiring's handler resolved with, as report fields. */
+const SIGN_IN_OPS = Object.freeze({
+  __proto__: null,
+  'sign-in': { handler: 'signIn', answer: (url) => ({ url: String(url) }) },
+  callback: { handler: 'callback', answer: (result) => (result?.subject === undefined ? {} : { subject: String(result.subject) }) },
+  'sign-out': { handler: 'signOut', answer: (result) => (result?.url === undefined ? {} : { url: String(result.url) }) },
+});
+
+/**
+ * Reads units from stdin, runs `work` for each one concurrently, writes one report per unit.
+ * `signInOps` (authorization code wirings): { signIn(), callback(url), signOut() }.
+ */
+export function serve(work, signInOps = undefined) {
   const pending = new Set();
   const report = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  const failure = (unit, error) => {
+    log(`${unit.op && unit.op !== 'work' ? unit.op : 'unit'} ${unit.id} failed: ${describe(error)}`);
+    report({
+      id: unit.id,
+      ok: false,
+      ...(typeof error?.apiStatus === 'number' ? { status: error.apiStatus } : {}),
+      ...(error?.needsSignIn === true ? { needsSignIn: true } : {}),
+      error: describe(error),
+    });
+  };
   const run = async (unit) => {
     try {
+      const op = typeof unit.op === 'string' ? SIGN_IN_OPS[unit.op] : undefined;
+      if (op) {
+        const answer = op.answer(await signInOps[op.handler](...(unit.op === 'callback' ? [unit.url] : [])));
+        report({ id: unit.id, ok: true, ...answer });
+        return;
+      }
       const status = await work(unit);
       report({ id: unit.id, ok: status >= 200 && status < 300, status });
     } catch (error) {
-      log(`unit ${unit.id} failed: ${describe(error)}`);
-      report({ id: unit.id, ok: false, ...(typeof error?.apiStatus === 'number' ? { status: error.apiStatus } : {}), error: describe(error) });
+      failure(unit, error);
     }
   };
   const lines = createInterface({ input: process.stdin });
@@ -81,7 +125,7 @@ export function serve(work) {
       log('ignoring a line that is not JSON:', line);
       return;
     }
-    if (unit?.op !== undefined && unit.op !== 'work') {
+    if (unit?.op !== undefined && unit.op !== 'work' && !(signInOps && typeof unit.op === 'string' && SIGN_IN_OPS[unit.op])) {
       log('ignoring an unknown op:', line);
       return;
     }

@@ -7,8 +7,15 @@ are never serialized); at EOF the pending units are finished, then the process e
 
 A wiring calls serve(call): call(method, url, headers, data) gets a token through its library,
 calls the API and returns the requests.Response the API answered. If it raises, the unit is
-reported as failed with the exception (and no status: the API did not answer). This file holds
+reported as failed with the exception (and no status: the API did not answer; with
+"needsSignIn": true when it raised SignInNeeded: the person must sign in again). This file holds
 no OAuth logic: no cache, no retry, no single flight.
+
+An authorization code wiring also passes the sign-in operations, serve(call, sign_in=...,
+callback=..., sign_out=...): {"op": "sign-in"} is answered {"ok": true, "url": sign_in()},
+{"op": "callback", "url": ...} {"ok": true, "subject": callback(url)} (no subject when it returns
+None), {"op": "sign-out"} {"ok": true, "url": sign_out()} (no url when it returns None); if the
+handler raises, {"ok": false, "error": ...}. A wiring that passes none ignores these ops, as before.
 
 Run with Debian's interpreter (/usr/bin/python3), which has the Debian python3-* packages.
 """
@@ -36,13 +43,27 @@ class Config:
     api_headers = json.loads(_env.get("UNDERSTUDY_API_HEADERS") or "{}")
     # Request timeout in seconds the client is configured with; None = the library's default.
     timeout = float(_env["UNDERSTUDY_TIMEOUT_MS"]) / 1000 if _env.get("UNDERSTUDY_TIMEOUT_MS") else None
-    # Set (with password) when the scenario wants the password grant (+ refresh tokens).
+    # Set (with password) when the scenario wants the password grant (+ refresh tokens); with a JWT
+    # user assertion client, the user the assertion is for (its sub).
     username = _env.get("UNDERSTUDY_USERNAME") or None
     password = _env.get("UNDERSTUDY_PASSWORD")
+    # Authorization code clients: where the browser is sent, and where it comes back.
+    authorization_url = _env.get("UNDERSTUDY_AUTHORIZATION_URL") or None
+    redirect_uri = _env.get("UNDERSTUDY_REDIRECT_URI") or None
+    userinfo_url = _env.get("UNDERSTUDY_USERINFO_URL") or None
+    end_session_url = _env.get("UNDERSTUDY_END_SESSION_URL") or None
+    post_logout_redirect_uri = _env.get("UNDERSTUDY_POST_LOGOUT_REDIRECT_URI") or None
+    # JWT user assertion clients (RFC 7523 §2.1): the PKCS#8 PEM RSA key to sign with (RS256), and its kid.
+    assertion_key = _env.get("UNDERSTUDY_ASSERTION_KEY") or None
+    assertion_kid = _env.get("UNDERSTUDY_ASSERTION_KID") or None
 
 
 config = Config()
 _out = threading.Lock()
+
+
+class SignInNeeded(Exception):
+    """What call() raises when the unit failed because the person must sign in (again)."""
 
 
 def log(*parts):
@@ -88,13 +109,35 @@ def _run(call, unit):
         if not line["ok"]:
             line["error"] = "API answered %d %s" % (status, response.headers.get("WWW-Authenticate") or response.text[:200])
         _report(line)
+    except SignInNeeded as error:
+        log("unit %s needs a sign-in: %s" % (unit.get("id"), _describe(error)))
+        _report({"id": unit["id"], "ok": False, "needsSignIn": True, "error": _describe(error)})
     except BaseException as error:  # report every unit, whatever the library raised
         log("unit %s failed:\n%s" % (unit.get("id"), traceback.format_exc()))
         _report({"id": unit["id"], "ok": False, "error": _describe(error)})
 
 
-def serve(call):
-    """Reads units from stdin, runs call() for each one on its own thread, writes one report per unit."""
+_ANSWER_FIELD = {"sign-in": "url", "callback": "subject", "sign-out": "url"}
+
+
+def _answer(handler, unit):
+    """A sign-in operation: the handler's value becomes the report's url or subject field."""
+    op = unit["op"]
+    try:
+        value = handler(unit["url"]) if op == "callback" else handler()
+        line = {"id": unit["id"], "ok": True}
+        if value is not None:
+            line[_ANSWER_FIELD[op]] = str(value)
+        _report(line)
+    except BaseException as error:  # report every operation, whatever the library raised
+        log("%s %s failed:\n%s" % (op, unit.get("id"), traceback.format_exc()))
+        _report({"id": unit["id"], "ok": False, "error": _describe(error)})
+
+
+def serve(call, sign_in=None, callback=None, sign_out=None):
+    """Reads units from stdin, runs call() (or a sign-in operation's handler) for each one on its own
+    thread, writes one report per unit."""
+    handlers = {"sign-in": sign_in, "callback": callback, "sign-out": sign_out}
     threads = []
     for line in iter(sys.stdin.readline, ""):
         if not line.strip():
@@ -104,10 +147,14 @@ def serve(call):
         except ValueError:
             log("ignoring a line that is not JSON:", line.rstrip())
             continue
-        if unit.get("op", "work") != "work":
+        op = unit.get("op", "work")
+        if op == "work":
+            thread = threading.Thread(target=_run, args=(call, unit), daemon=True)
+        elif handlers.get(op) is not None and (op != "callback" or isinstance(unit.get("url"), str)):
+            thread = threading.Thread(target=_answer, args=(handlers[op], unit), daemon=True)
+        else:
             log("ignoring an unknown op:", line.rstrip())
             continue
-        thread = threading.Thread(target=_run, args=(call, unit), daemon=True)
         thread.start()
         threads.append(thread)
     for thread in threads:
