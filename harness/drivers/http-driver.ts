@@ -171,7 +171,8 @@ function describeRequest(request: ClientRequest): Record<string, unknown> {
 /** GET triggers take the request as query parameters (a body as JSON). */
 function withQuery(url: string, request: Record<string, unknown>): string {
   const target = new URL(url);
-  for (const [name, value] of Object.entries(request)) target.searchParams.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  // The body is JSON whatever it is (a string body too, as it always was); the other fields are plain.
+  for (const [name, value] of Object.entries(request)) target.searchParams.set(name, name !== 'body' && typeof value === 'string' ? value : JSON.stringify(value));
   return target.href;
 }
 

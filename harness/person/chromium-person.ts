@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HarnessError } from '../errors.ts';
-import { PersonError, type PersonChoices } from './http-person.ts';
+import { leavesServer, PersonError, type PersonChoices } from './http-person.ts';
 import type { Person } from './person.ts';
 
 /** Pages a sign-in may show before the person gives up (login, consent, and a retry). */
@@ -48,7 +48,7 @@ export class ChromiumPerson implements Person {
   }
 
   #leaves(url: string): boolean {
-    return !url.startsWith(this.#origin) || this.#stopAt.includes(url.split(/[?#]/)[0] as string);
+    return leavesServer(url, this.#origin, this.#stopAt);
   }
 
   /**
@@ -75,10 +75,11 @@ export class ChromiumPerson implements Person {
   }
 
   async signIn(authorizationUrl: string, choices: PersonChoices = {}): Promise<string> {
-    if (this.#leaves(authorizationUrl)) return authorizationUrl;
     const { page, landed } = await this.#page();
     try {
-      await page.goto(authorizationUrl);
+      await page.goto(authorizationUrl).catch((error: Error) => {
+        throw new PersonError(`the browser could not open ${authorizationUrl.slice(0, 200)}: ${error.message.split('\n')[0]}`);
+      });
       for (let shown = 0; shown < MAX_PAGES; shown += 1) {
         const arrived = landed();
         if (arrived) return arrived;
@@ -108,9 +109,12 @@ export class ChromiumPerson implements Person {
   }
 
   async visit(url: string): Promise<{ url: string; status: number; page?: string }> {
+    if (this.#leaves(url)) return { url, status: 0 };
     const { page, landed } = await this.#page();
     try {
-      const response = await page.goto(url);
+      const response = await page.goto(url).catch((error: Error) => {
+        throw new PersonError(`the browser could not open ${url.slice(0, 200)}: ${error.message.split('\n')[0]}`);
+      });
       const arrived = landed();
       if (arrived) return { url: arrived, status: 0 };
       return { url: page.url(), status: response?.status() ?? 0, page: await page.title() };

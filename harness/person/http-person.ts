@@ -51,14 +51,19 @@ export class HttpPerson {
     const cookie = this.cookies.header();
     if (cookie) headers.cookie = cookie;
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(url, { method, headers, body: form, redirect: 'manual' });
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: form, redirect: 'manual' });
+    } catch (error) {
+      throw new PersonError(`the browser could not open ${url.slice(0, 200)}: ${describeFetchError(error)}`);
+    }
     this.cookies.store(response.headers.getSetCookie());
     return response;
   }
 
   /** Where a redirect to `url` ends the person's part: off the server, or at the client's redirect URI. */
   leaves(url: string): boolean {
-    return !url.startsWith(this.origin) || this.stopAt.includes(url.split(/[?#]/)[0] as string);
+    return leavesServer(url, this.origin, this.stopAt);
   }
 
   /**
@@ -68,7 +73,8 @@ export class HttpPerson {
   async visit(startUrl: string): Promise<{ url: string; status: number; page?: string }> {
     let url = startUrl;
     for (let hop = 0; hop < MAX_HOPS; hop += 1) {
-      if (this.leaves(url) && hop > 0) return { url, status: 0 };
+      // Off the server (a real IDCS, the client's own page): the person's part ends there, unfetched.
+      if (this.leaves(url)) return { url, status: 0 };
       const response = await this.request('GET', url);
       const location = response.headers.get('location');
       if (!location) {
@@ -89,7 +95,6 @@ export class HttpPerson {
    */
   async signIn(startUrl: string, choices: PersonChoices = {}): Promise<string> {
     const wanted = { consent: 'allow' as const, ...this.defaults, ...choices };
-    if (this.leaves(startUrl)) return startUrl;
     let response = await this.request('GET', startUrl);
     let url = startUrl;
     for (let hop = 0; hop < MAX_HOPS; hop += 1) {
@@ -130,6 +135,19 @@ export class HttpPerson {
     }
     throw new PersonError(`the sign-in took more than ${MAX_HOPS} pages and redirects`);
   }
+}
+
+/**
+ * A URL the person does not open: one off the server's origin, or one of the client's redirect
+ * URIs (query and fragment aside), where the client takes over.
+ */
+export function leavesServer(url: string, origin: string, stopAt: readonly string[]): boolean {
+  return !url.startsWith(origin) || stopAt.includes(url.split(/[?#]/)[0] as string);
+}
+
+function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 function preview(text: string): string {

@@ -1,8 +1,5 @@
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 
-/** The grant type of JWT user assertions (RFC 7523 §2.1), as clients declare and send it. */
-export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-
 /** The key a scenario's JWT-user-assertion client signs with: its public half is registered for the client. */
 export interface AssertionKey {
   kid: string;
@@ -12,7 +9,7 @@ export interface AssertionKey {
 }
 
 /** The `kid` of the harness's assertion key, as registered and as handed to the client. */
-export const ASSERTION_KID = 'understudy-assertion';
+const ASSERTION_KID = 'understudy-assertion';
 let key: Promise<AssertionKey> | undefined;
 
 /**

@@ -6,7 +6,7 @@ import { template } from '../drivers/environment.ts';
 import type { ClientDeclaration } from '../scenario/declaration.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { HarnessError } from '../errors.ts';
-import { JWT_BEARER, type AssertionKey } from './assertion-key.ts';
+import type { AssertionKey } from './assertion-key.ts';
 
 type ConfiguredClient = UnderstudyServer['config']['clients'][number];
 
@@ -51,11 +51,10 @@ export function clientEnvironment(scenario: Scenario, server: UnderstudyServer, 
     tokenHeaders: client.tokenHeaders ?? {},
     apiHeaders: client.apiHeaders ?? {},
     ...(declaration.requestTimeout === undefined ? {} : { requestTimeoutMs: Math.round(declaration.requestTimeout * 1000) }),
-    ...(user ? { username: user.username, password: user.password } : {}),
+    // The password only for the password grant: a user-assertion client asserts the user, it does not log in.
+    ...(user ? { username: user.username, ...(configured.grants.includes('password') ? { password: user.password } : {}) } : {}),
     ...signInEndpoints(configured, server),
-    ...(assertion && (configured.grants as string[]).includes(JWT_BEARER) && configured.jwks?.keys.some((k) => k.kid === assertion.kid)
-      ? { assertionKey: assertion.privateKeyPem, assertionKid: assertion.kid }
-      : {}),
+    ...(assertion ? { assertionKey: assertion.privateKeyPem, assertionKid: assertion.kid } : {}),
   };
   const variables = Object.fromEntries(Object.entries(client.env ?? {}).map(([name, value]) => [name, template(value, base)]));
   return { ...base, variables };

@@ -31,8 +31,7 @@ export interface SignInStage {
  * does, for a forged callback), and the redirect is handed back to the client, which reports.
  */
 export async function playSignIn(stage: SignInStage, step: SignInStep): Promise<SignInRecord> {
-  const { server, session } = stage;
-  const timeoutMs = (step.timeout ?? 0) * 1000 || stage.timeoutMs;
+  const { server, session, timeoutMs } = stage;
   const startSeq = server.journal.recorded;
   const record: SignInRecord = { kind: 'sign-in', id: 0, ok: false, startSeq, endSeq: startSeq, harnessSeqs: [], ...(step.forge ? { forged: step.forge } : {}) };
   const begun = await session.work({ id: stage.nextId(), op: 'sign-in' }, timeoutMs);
@@ -40,6 +39,11 @@ export async function playSignIn(stage: SignInStage, step: SignInStep): Promise<
   if (!begun.ok || !begun.url) {
     record.unfinished = `the client gave no authorization URL${begun.error ? `: ${begun.error}` : begun.ok ? ' (its answer had no url)' : ''}`;
     return finish(record, server, begun);
+  }
+  const wrong = notOurAuthorizationUrl(begun.url, server.url);
+  if (wrong) {
+    record.unfinished = wrong;
+    return finish(record, server, { ...begun, ok: false, error: wrong });
   }
   const choices = { ...credentials(stage, step.user), consent: step.consent ?? 'allow' } satisfies PersonChoices;
   let landed: string;
@@ -70,10 +74,10 @@ export async function playSignIn(stage: SignInStage, step: SignInStep): Promise<
 }
 
 /** A `sign-out` step: the client signs the person out and the browser visits the URL it gives. */
-export async function playSignOut(stage: SignInStage, step: SignOutStep): Promise<SignInRecord> {
+export async function playSignOut(stage: SignInStage, _step: SignOutStep): Promise<SignInRecord> {
   const { server, session } = stage;
   const startSeq = server.journal.recorded;
-  const answer = await session.work({ id: stage.nextId(), op: 'sign-out' }, (step.timeout ?? 0) * 1000 || stage.timeoutMs);
+  const answer = await session.work({ id: stage.nextId(), op: 'sign-out' }, stage.timeoutMs);
   const record: SignInRecord = { kind: 'sign-out', id: answer.id, ok: answer.ok, startSeq, endSeq: startSeq, harnessSeqs: [], ...(answer.url ? { url: answer.url } : {}) };
   if (answer.ok && answer.url) {
     try {
@@ -84,6 +88,11 @@ export async function playSignOut(stage: SignInStage, step: SignOutStep): Promis
     }
   }
   return finish(record, server, answer);
+}
+
+/** A step not played: the client left an earlier sign-in operation unanswered. */
+export function skippedStep(kind: 'sign-in' | 'sign-out', why: string, seq: number): SignInRecord {
+  return { kind, id: 0, ok: false, error: why, unfinished: why, startSeq: seq, endSeq: seq, harnessSeqs: [] };
 }
 
 async function finish(record: SignInRecord, server: UnderstudyServer, answer: WorkResult): Promise<SignInRecord> {
@@ -97,12 +106,33 @@ async function finish(record: SignInRecord, server: UnderstudyServer, answer: Wo
 }
 
 function credentials(stage: SignInStage, named: string | undefined): Pick<PersonChoices, 'username' | 'password'> {
-  const username = named ?? stage.defaultUser;
-  const users = stage.server.config.users;
+  const user = signInUser(stage.server.config.users, named ?? stage.defaultUser);
+  return { username: user.username, password: user.password };
+}
+
+/**
+ * The configured user a sign-in step logs in as; the runner asks before the timeline starts, so
+ * that a scenario naming no user, or an unknown one, is invalid whatever the client does.
+ * @throws HarnessError SCENARIO_INVALID naming the fix.
+ */
+export function signInUser<U extends { username: string }>(users: readonly U[], username: string | undefined): U {
   if (username === undefined) throw new HarnessError('SCENARIO_INVALID', 'sign-in: no user to sign in as; give client.user (or sign-in.user) one of server.users');
   const user = users.find((u) => u.username === username);
   if (!user) throw new HarnessError('SCENARIO_INVALID', `sign-in: user ${username} is not one of the server's users (${users.map((u) => u.username).join(', ') || 'none configured: add server.users'})`);
-  return { username: user.username, password: user.password };
+  return user;
+}
+
+/** Why the URL a client gave cannot be where its sign-in starts, or undefined when it can. */
+function notOurAuthorizationUrl(url: string, origin: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `the client's authorization URL is not a URL: ${url.slice(0, 120)}`;
+  }
+  // The browser is sent to understudy: its authorization endpoint (UNDERSTUDY_AUTHORIZATION_URL, or discovery's).
+  if (parsed.origin !== new URL(origin).origin) return `the client's authorization URL ${parsed.origin}${parsed.pathname} is not on understudy (${origin}); use UNDERSTUDY_AUTHORIZATION_URL`;
+  return undefined;
 }
 
 /**
@@ -149,7 +179,9 @@ async function deliverToListener(url: string, id: number, timeoutMs: number): Pr
     } catch {
       // Not a JSON report: the status says it.
     }
-    const ok = report ? report.ok === true : response.status >= 200 && response.status < 400;
+    // A 2xx or a JSON report: a web app's redirect after its callback (302 to /home, or to /login?error=)
+    // says nothing of how the sign-in went.
+    const ok = report ? report.ok === true : response.status >= 200 && response.status < 300;
     return { id, ...(report ? reportFields(report) : {}), ok, ...(ok || report?.error ? {} : { error: `the callback listener answered ${response.status}` }), elapsedMs: performance.now() - started };
   } catch (error) {
     return { id, ok: false, error: `the callback listener at ${url.split('?')[0]} did not answer: ${(error as Error).message}`, elapsedMs: performance.now() - started };

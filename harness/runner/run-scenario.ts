@@ -10,8 +10,8 @@ import type { Expectation, Scenario, Step } from '../scenario/schema.ts';
 import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 import { realTimeClientClock, type ClockStep } from './client-clock.ts';
 import { clientEnvironment, tagUnitPath } from './client-environment.ts';
-import { registerClient, usedAssertionKey } from './client-registration.ts';
-import { playSignIn, playSignOut, type SignInStage } from './play-sign-in.ts';
+import { registerClient } from './client-registration.ts';
+import { playSignIn, playSignOut, signInUser, skippedStep, type SignInStage } from './play-sign-in.ts';
 import { createPerson } from '../person/create-person.ts';
 import type { BrowserKind, Person } from '../person/person.ts';
 import type { SignInRecord } from '../expectations/judge-input.ts';
@@ -67,6 +67,8 @@ export interface RunScenarioOptions {
 }
 
 const DEFAULT_UNIT_TIMEOUT_S = 30;
+/** Seconds a client has to answer a sign-in operation: it computes a URL or redeems one code. */
+const SIGN_IN_TIMEOUT_S = 10;
 const DEFAULT_SCENARIO_TIMEOUT_S = 60;
 const CLOSE_TIMEOUT_MS = 5000;
 /** Seconds a unit's backstop timeout and the scenario's exceed the give-up bound of a hang scenario. */
@@ -112,9 +114,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // so that exp's rounding never refuses a client that refreshes on time: the judge decides
     // lateness on what the client was told.
     const registered = await registerClient(withScenarioLeeway(scenario.server), scenario.client?.id, declaration.redirectUri);
-    server = await createServer({ port: 0, config: registered as never, clock });
+    server = await createServer({ port: 0, config: registered.config as never, clock });
     options.onServer?.(server);
-    const env = clientEnvironment(scenario, server, declaration, await usedAssertionKey(registered));
+    checkSignInUsers(scenario, server);
+    const env = clientEnvironment(scenario, server, declaration, registered.assertionKey);
     origin = server.clock.nowMs() / 1000;
     const context: JudgeContext = { scenario, declaration, origin, steps: [], onSharedClock: time !== undefined, apiLeeway: server.config.leeway, env, browser: options.browser ?? 'http' };
     const backstop = giveUpBackstop(scenario, declaration);
@@ -239,6 +242,13 @@ async function playTimeline(
     const report = await session.work(request, timeoutMs);
     return { ...report, handedAt, reportedAt: virtualNow(), handedSeq, reportedSeq: server.journal.recorded, batch };
   };
+  // A client that left a sign-in operation unanswered is not asked again: every later step would wait as long.
+  let unanswered: string | undefined;
+  const signInStep = async (kind: 'sign-in' | 'sign-out', timeout: number | undefined, play: (stage: SignInStage) => Promise<SignInRecord>) => {
+    const record = unanswered ? skippedStep(kind, unanswered, server.journal.recorded) : await play(await stage(timeout));
+    if (!unanswered && record.error?.startsWith('no report within')) unanswered = `the client did not answer an earlier sign-in operation (${record.error})`;
+    signIns.push(record);
+  };
   const stage = async (timeout: number | undefined): Promise<SignInStage> => {
     person ??= await createPerson(context.browser, server.url, [context.env.redirectUri, context.env.postLogoutRedirectUri]);
     return {
@@ -249,7 +259,7 @@ async function playTimeline(
       nextId: () => nextId++,
       defaultUser: scenario.client?.user,
       listener: context.declaration.redirectUri,
-      timeoutMs: Math.max(timeout ?? DEFAULT_UNIT_TIMEOUT_S, backstop ?? 0) * 1000,
+      timeoutMs: Math.max(timeout ?? SIGN_IN_TIMEOUT_S, backstop ?? 0) * 1000,
     };
   };
 
@@ -292,9 +302,9 @@ async function playTimeline(
       } else if ('rotate-keys' in step) {
         await server.keys.rotate({ grace: step['rotate-keys'].grace });
       } else if ('sign-in' in step) {
-        signIns.push(await playSignIn(await stage(step['sign-in'].timeout), step['sign-in']));
+        await signInStep('sign-in', step['sign-in'].timeout, (stage) => playSignIn(stage, step['sign-in']));
       } else if ('sign-out' in step) {
-        signIns.push(await playSignOut(await stage(step['sign-out'].timeout), step['sign-out']));
+        await signInStep('sign-out', step['sign-out'].timeout, (stage) => playSignOut(stage, step['sign-out']));
       } else if ('expect' in step) {
         await server.settle();
         const all = server.journal.entries();
@@ -321,6 +331,11 @@ function giveUpBackstop(scenario: Scenario, declaration: ClientDeclaration): num
   const expectations = [...(scenario.expect ?? []), ...scenario.timeline.flatMap((step) => ('expect' in step ? step.expect : []))];
   const limits = expectations.filter((e) => e.abandonedWithin !== undefined).map((e) => e.abandonedWithin?.seconds ?? declaration.bounds.giveUpWithin ?? 0);
   return limits.length === 0 ? undefined : Math.max(...limits) + BACKSTOP_SLACK_S;
+}
+
+/** Every sign-in step names a configured user (its own, or client.user). @throws HarnessError SCENARIO_INVALID */
+function checkSignInUsers(scenario: Scenario, server: UnderstudyServer): void {
+  for (const step of scenario.timeline) if ('sign-in' in step) signInUser(server.config.users, step['sign-in'].user ?? scenario.client?.user);
 }
 
 /** The scenario's server configuration, with the API's 2 s leeway unless the scenario sets one. */

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { boundsSchema, resolveBounds, type BoundsInput, type ResolvedBounds } from './bounds.ts';
 import { formatPath } from '../../server/config/errors.ts';
 import { HarnessError } from '../errors.ts';
+import { JWT_BEARER_GRANT } from '../../server/authorization/grants/jwt-bearer-grant.ts';
 
 /** The grants a client can declare it uses (the last: JWT user assertions, RFC 7523 §2.1). */
-export const DECLARABLE_GRANTS = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'] as const;
+export const DECLARABLE_GRANTS = ['client_credentials', 'password', 'refresh_token', 'authorization_code', JWT_BEARER_GRANT] as const;
 /** Where a client can send the extra headers the harness configures it with. */
 export const HEADER_PLACES = ['token', 'api'] as const;
 

@@ -14,16 +14,18 @@ const spent = (e: JournalEntry): boolean => e.decision === 'issued' || e.error =
 /** The answer reached the client whole. */
 const delivered = (e: JournalEntry): boolean => e.status !== 0 && e.transport === undefined;
 
-/** What the client reported for its callbacks. */
+/**
+ * Whether the person got signed in, sign-in by sign-in, as the client reported it. Forged callbacks
+ * are not the person's sign-ins (refusesSignIn judges them); a sign-in that never reached the
+ * callback (the client gave no URL, or its URL led to an error page) did not sign anyone in.
+ */
 export function signInOutcomes({ ok }: { ok: 'all' | 'none' | number }, input: JudgeInput): Check {
-  const signIns = signInsOf(input).filter((s) => s.unfinished === undefined);
-  const unfinished = signInsOf(input).filter((s) => s.unfinished !== undefined);
-  if (signIns.length === 0) {
-    return notExercised(unfinished.length > 0 ? `No callback reached the client: ${unfinished.map((s) => s.unfinished).join('; ')}.` : 'No sign-in step ran, so the client reported no callback.');
-  }
-  const okCount = signIns.filter((s) => s.ok).length;
+  const signIns = signInsOf(input).filter((s) => !s.forged);
+  if (signIns.length === 0) return notExercised('No sign-in step ran, so the client reported no callback.');
+  const signedIn = (s: SignInRecord) => s.ok && s.unfinished === undefined;
+  const okCount = signIns.filter(signedIn).length;
   const wanted = ok === 'all' ? signIns.length : ok === 'none' ? 0 : ok;
-  const said = signIns.map((s) => `sign-in ${s.id}: ${s.ok ? `signed in${s.subject ? ` as ${s.subject}` : ''}` : `refused (${s.error ?? 'no reason given'})`}`);
+  const said = signIns.map((s) => `sign-in ${s.id}: ${signedIn(s) ? `signed in${s.subject ? ` as ${s.subject}` : ''}` : s.unfinished !== undefined ? `never reached the callback (${s.unfinished})` : `refused (${s.error ?? 'no reason given'})`}`);
   return {
     verdict: okCount === wanted ? 'pass' : 'fail',
     explanation: `The client reported ${okCount} of ${plural(signIns.length, 'sign-in')} as signed in, expected ${ok}. It said: ${said.join('; ')}.`,
@@ -52,6 +54,10 @@ export function refusesSignIn({ codeRedemption = 'forbidden' }: { codeRedemption
     const spoiled = redemptions.some((e) => e.faults?.some((f) => f.action === 'id_token_mutation'));
     if (!signIn.forged && !signIn.callbackError && !spoiled) {
       unexercised.push(codeRedemption === 'allowed' && redemptions.length === 0 ? `${label}: the client never redeemed the code, so it never saw the ID token it was to refuse` : `${label} carried nothing to refuse`);
+      continue;
+    }
+    if (spoiled && !signIn.forged && !signIn.callbackError && nonceSpoiledUnasked(signIn, input, redemptions)) {
+      unexercised.push(`${label}: the client sent no nonce, so the one the fault put in the ID token was never asked for (OpenID Connect Core §3.1.3.7 step 11 checks a nonce that was sent)`);
       continue;
     }
     judged += 1;
@@ -86,6 +92,13 @@ export function refusesSignIn({ codeRedemption = 'forbidden' }: { codeRedemption
   };
 }
 
+/** The fault spoiled only the nonce, and the sign-in's authorization request carried none. */
+function nonceSpoiledUnasked(signIn: SignInRecord, input: JudgeInput, redemptions: JournalEntry[]): boolean {
+  const onlyNonce = redemptions.every((e) => (e.faults ?? []).filter((f) => f.action === 'id_token_mutation').every((f) => f.preset === 'id_token.wrong_nonce'));
+  const request = input.entries.find((e) => e.endpoint === 'authorize' && e.seq > signIn.startSeq && e.seq <= (signIn.callbackSeq ?? signIn.endSeq) && !signIn.harnessSeqs.includes(e.seq));
+  return onlyNonce && request !== undefined && request.authorization?.nonce === undefined;
+}
+
 const FRESH_FACT = { state: 'state', nonce: 'nonce', codeChallenge: 'code_challenge' } as const;
 
 /** Every authorization request the client made carries fresh state, nonce or PKCE values, and S256 (RFC 9700 §2.1.1, RFC 7636 §4.2). */
@@ -107,8 +120,13 @@ export function authorizationRequests({ fresh = [], codeChallengeMethod }: { fre
       }
     }
   }
+  const earlierRequests = (input.before ?? []).filter((e) => e.endpoint === 'authorize' && !harness.has(e.seq));
   for (const name of fresh) {
     const seen = new Map<string, JournalEntry>();
+    for (const earlier of earlierRequests) {
+      const value = earlier.authorization?.[name];
+      if (value) seen.set(value, earlier);
+    }
     for (const request of requests) {
       const value = request.authorization?.[name];
       if (!value) {
@@ -157,8 +175,10 @@ export function noStaleRefreshToken(_: Record<string, never>, input: JudgeInput)
     const earlier = history.filter((e) => e.seq < refresh.seq && e.credentials?.refreshToken === token);
     if (earlier.length === 0) continue;
     challenged += 1;
-    const refused = earlier.find((e) => e.error === 'invalid_grant');
-    const rotated = earlier.find((e) => e.decision === 'issued' && delivered(e));
+    const refused = earlier.find((e) => e.error === 'invalid_grant' && e.endTime <= refresh.time);
+    // Its successor reached the client before this request left: an answer still on its way
+    // (two refreshes at once) or one with no new refresh token (RFC 6749 §6) does not count.
+    const rotated = earlier.find((e) => e.decision === 'issued' && delivered(e) && e.endTime <= refresh.time && e.credentials?.issuedRefreshToken !== undefined && e.credentials.issuedRefreshToken.fingerprint !== token);
     if (refused) {
       problems.push(`#${refresh.seq} presented a refresh token the server had refused in #${refused.seq} (${refused.error})`);
       evidence.push(refused, refresh);
@@ -218,24 +238,28 @@ export function reportsSignInNeeded(_: Record<string, never>, input: JudgeInput)
   const until = nextSignIn?.startSeq ?? Number.POSITIVE_INFINITY;
   const problems: string[] = [];
   const affected = input.units.filter((u) => (u.reportedSeq ?? Number.POSITIVE_INFINITY) >= refusal.seq && (u.handedSeq ?? 0) < until);
-  for (const unit of affected) {
-    if (unit.ok) problems.push(`unit ${unit.id} reported ok`);
-    else if (!unit.needsSignIn) problems.push(`unit ${unit.id} failed without needsSignIn (${unit.error ?? 'no reason given'})`);
-  }
+  // A unit may still succeed on an access token that outlives a refused early refresh; one that
+  // fails must say why.
+  const failed = affected.filter((unit) => !unit.ok);
+  for (const unit of failed) if (!unit.needsSignIn) problems.push(`unit ${unit.id} failed without needsSignIn (${unit.error ?? 'no reason given'})`);
   const more = input.entries.filter((e) => isToken(e) && e.seq > refusal.seq && e.seq <= until && e.grantType !== 'authorization_code');
   if (more.length > 0) problems.push(`${plural(more.length, 'token request')} followed the refusal (#${more.map((e) => e.seq).join(', #')}), ${[...new Set(more.map((e) => e.grantType))].join(', ')}`);
-  if (affected.length === 0 && problems.length === 0) return notExercised('No unit of work came after the refresh was refused, so the client had nothing to report.', [refusal]);
+  if (failed.length === 0 && problems.length === 0) return notExercised('No unit failed after the refresh was refused (none came, or the access token still served), so the client had nothing to report.', [refusal]);
   return {
     verdict: problems.length === 0 ? 'pass' : 'fail',
     explanation:
       problems.length === 0
-        ? `After the refresh was refused (#${refusal.seq}: ${refusal.reason}), ${plural(affected.length, 'unit')} reported needsSignIn and no token was asked for until the person signed in again.`
+        ? `After the refresh was refused (#${refusal.seq}: ${refusal.reason}), ${plural(failed.length, 'unit')} reported needsSignIn and no token was asked for until the person signed in again.`
         : `The refresh was refused (#${refusal.seq}: ${refusal.reason}), then ${problems.join('; ')}. A refused refresh token ends the grant: report that the person must sign in again (needsSignIn), once per unit, without asking again.`,
     evidence: inOrder([refusal, ...more]),
   };
 }
 
-/** RP-initiated logout ends the server's session too (OpenID Connect RP-Initiated Logout 1.0 §2): the next sign-in asks for the login. */
+/**
+ * RP-initiated logout ends the server's session too (OpenID Connect RP-Initiated Logout 1.0 §2):
+ * the sign-out step reached the end-session endpoint and it ended a session, and the next
+ * sign-in, if any, asked for the login again.
+ */
 export function loginAfterSignOut(_: Record<string, never>, input: JudgeInput): Check {
   const steps = input.signIns ?? [];
   const harness = new Set(steps.flatMap((s) => s.harnessSeqs));
@@ -244,24 +268,27 @@ export function loginAfterSignOut(_: Record<string, never>, input: JudgeInput): 
   let judged = 0;
   for (const [index, signOut] of steps.entries()) {
     if (signOut.kind !== 'sign-out') continue;
-    const next = steps.slice(index + 1).find((s) => s.kind === 'sign-in' && !s.forged);
-    if (!next) continue;
-    const first = input.entries.find((e) => e.endpoint === 'authorize' && e.seq > next.startSeq && !harness.has(e.seq));
-    if (!first) continue;
     judged += 1;
-    evidence.push(first);
-    if (first.interaction !== 'login_required') {
-      const how = signOut.url ? `the browser visited ${signOut.url.split('?')[0]}, which did not end the session` : 'the client gave no end-session URL to send the browser to';
-      problems.push(`after sign-out ${signOut.id}, the authorization request #${first.seq} went on without a login (${first.interaction ?? first.reason}): ${how}`);
+    const ended = input.entries.find((e) => e.endpoint === 'logout' && e.interaction === 'signed_out' && e.seq > signOut.startSeq && e.seq <= signOut.endSeq);
+    if (ended) evidence.push(ended);
+    else {
+      const how = signOut.unfinished ?? (signOut.url ? `the browser visited ${signOut.url.split('?')[0]}, which ended no session` : 'the client gave no end-session URL to send the browser to');
+      problems.push(`sign-out ${signOut.id} left the server's session alive: ${how}`);
+    }
+    const next = steps.slice(index + 1).find((s) => s.kind === 'sign-in' && !s.forged);
+    const first = next && input.entries.find((e) => e.endpoint === 'authorize' && e.seq > next.startSeq && !harness.has(e.seq));
+    if (first) {
+      evidence.push(first);
+      if (ended && first.interaction !== 'login_required') problems.push(`after sign-out ${signOut.id}, the authorization request #${first.seq} went on without a login (${first.interaction ?? first.reason})`);
     }
   }
-  if (judged === 0) return notExercised('No sign-in followed a sign-out, so nothing showed whether the session ended.');
+  if (judged === 0) return notExercised('No sign-out step ran.');
   return {
     verdict: problems.length === 0 ? 'pass' : 'fail',
     explanation:
       problems.length === 0
-        ? `After each sign-out, the next sign-in asked for the login again (${plural(judged, 'time')}).`
-        : `${problems.join('; ')}. Signing out of the app must end the server's session too: send the browser to the end_session_endpoint with id_token_hint (OpenID Connect RP-Initiated Logout 1.0 §2).`,
+        ? `Each sign-out (${judged}) ended the server's session${evidence.some((e) => e.endpoint === 'authorize') ? ', and the next sign-in asked for the login again' : ''}.`
+        : `${problems.join('; ')}. Signing out of the app must end the server's session too: send the browser to the end_session_endpoint, with id_token_hint (OpenID Connect RP-Initiated Logout 1.0 §2).`,
     evidence: inOrder(evidence),
   };
 }
@@ -282,8 +309,10 @@ export function freshAssertions({ jti = false }: { jti?: boolean }, input: Judge
       problems.push(`#${request.seq} resent the assertion of #${resent.seq}`);
       evidence.push(resent, request);
     }
-    if (assertion.exp !== undefined && assertion.exp <= request.time) {
-      problems.push(`#${request.seq} presented an assertion that had expired ${Math.round(request.time - assertion.exp)} s before`);
+    // The client signed exp on its own clock: compare it with that clock's now.
+    const now = input.clientTime?.(request.time, request.seq) ?? request.time;
+    if (assertion.exp !== undefined && assertion.exp <= now) {
+      problems.push(`#${request.seq} presented an assertion that had expired ${Math.round(now - assertion.exp)} s before`);
       evidence.push(request);
     }
     if (jti) {

@@ -66,7 +66,8 @@ export function logoutEndpoint(server: AuthorizationContext) {
       const session = cookie === undefined || !current ? undefined : server.sessions.end(cookie);
       clearBrowserCookie(ctx, sessionCookie(server.urls.baseUrl));
       entry.decision = 'served';
-      entry.interaction = 'signed_out';
+      // A sign-in step only when a session ended: "no session to end" is not a sign-out.
+      if (session) entry.interaction = 'signed_out';
       entry.user = session?.username ?? (hint ? String(readUnverified(hint)?.sub ?? '') || undefined : undefined);
       entry.reason = session ? `ended the session of ${session.username}` : 'no session to end';
       if (destination !== undefined) {

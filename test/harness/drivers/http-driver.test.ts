@@ -92,7 +92,7 @@ describe('httpDriver against an integration behind a trigger', () => {
     ]);
     // Each scenario had a server of its own, and the integration was pointed at each.
     expect(new Set(environments.map((e) => e.tokenUrl)).size).toBe(2);
-    expect(good.triggers[0]).toEqual({ id: 1, method: 'GET', path: expect.stringMatching(/^\//) });
+    expect(good.triggers[0]).toEqual({ id: 1, op: 'work', method: 'GET', path: expect.stringMatching(/^\//) });
 
     const bad = await startIntegration({ tokenPerCall: true });
     const failed = await runScenarios({ driver: httpDriver({ url: bad.trigger, onEnvironment: (_env, variables) => bad.configure(variables) }), scenarios: [reuse] });
@@ -186,7 +186,7 @@ describe('httpDriver unit results', () => {
     expect(seen[0]?.method).toBe('POST');
     expect(seen[0]?.headers?.authorization).toBe('Basic b2ljOnNlY3JldA==');
     expect(seen[0]?.headers?.['content-type']).toBe('application/json');
-    expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ id: 7, method: 'GET', path: '/emps', body: { page: 2 } });
+    expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ id: 7, op: 'work', method: 'GET', path: '/emps', body: { page: 2 } });
   });
 
   it('puts the unit in the query string of a GET trigger', async () => {

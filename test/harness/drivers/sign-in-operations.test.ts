@@ -52,14 +52,14 @@ describe('sign-in operations, module driver', () => {
     expect(new URL(seen[0] as string).searchParams.get('code')).toMatch(/^AQIDBA/);
   });
 
-  it('says why a client without signIn() could not be signed in, and judges nothing on it', async () => {
+  it('says why a client without signIn() could not be signed in: nobody was', async () => {
     const createClient: CreateClient = () => ({ work: () => ({ ok: false, needsSignIn: true }) });
     const result = await runScenarios({ driver: moduleDriver({ createClient }), scenarios: [signInOnce], declaration });
     const scenario = result.scenarios[0];
     expect(scenario?.verdict).toBe('fail');
     const signIns = scenario?.expectations.find((e) => e.name === 'sign-ins reported by the client');
-    expect(signIns?.verdict).toBe('not-exercised');
-    expect(signIns?.explanation).toContain('the client gave no authorization URL: the client has no signIn() method');
+    expect(signIns?.verdict).toBe('fail');
+    expect(signIns?.explanation).toContain('never reached the callback (the client gave no authorization URL: the client has no signIn() method');
   });
 });
 

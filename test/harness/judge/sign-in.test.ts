@@ -46,11 +46,31 @@ describe('refusesSignIn', () => {
     expect(result.explanation).toContain('1 token request (client_credentials) instead of reporting the error');
   });
 
+  it('does not judge a spoiled nonce for a client that sent none (OIDC Core §3.1.3.7 step 11)', () => {
+    const spoiled = redemption(2, 'code-a', { faults: [{ rule: 'f1', preset: 'id_token.wrong_nonce', action: 'id_token_mutation', effect: 'nonce changed' }] });
+    const noNonce = authorize(1, { authorization: { state: 's1', codeChallenge: 'c1', codeChallengeMethod: 'S256' } });
+    const result = run({ refusesSignIn: { codeRedemption: 'allowed' } }, [noNonce, spoiled], [], { signIns: [signIn({ grant: 'g1', ok: true, callbackSeq: 1 })] });
+    expect(result.verdict).toBe('not-exercised');
+    expect(result.explanation).toContain('sent no nonce');
+    const withNonce = authorize(1, { authorization: { state: 's1', nonce: 'n1' } });
+    expect(run({ refusesSignIn: { codeRedemption: 'allowed' } }, [withNonce, spoiled], [], { signIns: [signIn({ grant: 'g1', ok: true, callbackSeq: 1 })] }).verdict).toBe('fail');
+  });
+
   it('is not exercised when no sign-in carried anything to refuse, or none reached the client', () => {
     expect(run({ refusesSignIn: {} }, [redemption(2, 'code-a')], [], { signIns: [signIn({ grant: 'g1' })] }).verdict).toBe('not-exercised');
     const unfinished = run({ refusesSignIn: {} }, [], [], { signIns: [signIn({ unfinished: 'the client gave no authorization URL' })] });
     expect(unfinished.verdict).toBe('not-exercised');
     expect(unfinished.explanation).toContain('never reached the client');
+  });
+});
+
+describe('signInOutcomes', () => {
+  it('counts a sign-in that never reached the callback as not signed in, and leaves forged ones out', () => {
+    const steps = [signIn({ id: 1 }), signIn({ id: 3, unfinished: 'the client gave no authorization URL', ok: false }), signIn({ id: 5, forged: 'no-state', ok: false })];
+    const result = run({ signInOutcomes: { ok: 'all' } }, [], [], { signIns: steps });
+    expect(result.verdict).toBe('fail');
+    expect(result.explanation).toContain('1 of 2 sign-ins');
+    expect(result.explanation).toContain('never reached the callback (the client gave no authorization URL)');
   });
 });
 
@@ -93,6 +113,12 @@ describe('noStaleRefreshToken', () => {
     expect(result.explanation).toContain('#4 presented a refresh token the server had refused in #3');
   });
 
+  it('does not blame two refreshes that left together (a single-flight bug, not a lost rotation)', () => {
+    const first = refresh(2, 'r1', 'r2', { time: T0 + 2, endTime: T0 + 2.3 });
+    const second = tokenRefused(3, 400, 'invalid_grant', { grantType: 'refresh_token', credentials: { refreshToken: 'r1' }, time: T0 + 2.1, endTime: T0 + 2.4 });
+    expect(run({ noStaleRefreshToken: {} }, [redemption(1, 'code-a'), first, second]).verdict).toBe('pass');
+  });
+
   it('is not exercised with fewer than two refreshes', () => {
     expect(run({ noStaleRefreshToken: {} }, [redemption(1, 'code-a'), refresh(2, 'r1', 'r2')]).verdict).toBe('not-exercised');
   });
@@ -130,12 +156,21 @@ describe('reportsSignInNeeded', () => {
 });
 
 describe('loginAfterSignOut', () => {
-  it('passes when the sign-in after the sign-out met the login page, and fails when it went straight to a code', () => {
-    const steps = [signIn({ startSeq: 0, endSeq: 2 }), { ...signIn({ startSeq: 2, endSeq: 3 }), kind: 'sign-out' as const, url: 'http://127.0.0.1/oauth2/v1/userlogout?id_token_hint=x' }, signIn({ startSeq: 3, endSeq: 5 })];
-    expect(run({ loginAfterSignOut: {} }, [authorize(1), authorize(4)], [], { signIns: steps }).verdict).toBe('pass');
-    const silent = run({ loginAfterSignOut: {} }, [authorize(1), authorize(4, { interaction: 'code_issued' })], [], { signIns: steps });
+  const steps = [signIn({ startSeq: 0, endSeq: 2 }), { ...signIn({ startSeq: 2, endSeq: 3 }), kind: 'sign-out' as const, url: 'http://127.0.0.1/oauth2/v1/userlogout?id_token_hint=x' }, signIn({ startSeq: 3, endSeq: 5 })];
+  const loggedOut = entry(3, { endpoint: 'logout', path: '/oauth2/v1/userlogout', status: 302, interaction: 'signed_out', reason: 'ended the session of ada' });
+
+  it('passes when the sign-out ended the session and the next sign-in met the login page', () => {
+    expect(run({ loginAfterSignOut: {} }, [authorize(1), loggedOut, authorize(4)], [], { signIns: steps }).verdict).toBe('pass');
+    const silent = run({ loginAfterSignOut: {} }, [authorize(1), loggedOut, authorize(4, { interaction: 'code_issued' })], [], { signIns: steps });
     expect(silent.verdict).toBe('fail');
     expect(silent.explanation).toContain('went on without a login (code_issued)');
+  });
+
+  it('fails a sign-out that ended no session, even when the next sign-in forced a login (prompt=login)', () => {
+    const forced = authorize(4, { authorization: { prompt: 'login' } });
+    const local = run({ loginAfterSignOut: {} }, [authorize(1), forced], [], { signIns: [steps[0] as SignInRecord, { ...(steps[1] as SignInRecord), url: undefined }, steps[2] as SignInRecord] });
+    expect(local.verdict).toBe('fail');
+    expect(local.explanation).toContain('left the server\'s session alive: the client gave no end-session URL');
   });
 });
 
@@ -151,6 +186,8 @@ describe('freshAssertions', () => {
     expect(expired.explanation).toContain('#900 presented an assertion that had expired 600 s before');
     expect(run({ freshAssertions: { jti: true } }, [assertion(1, 'a1'), assertion(2, 'a2')]).explanation).toContain("#1's assertion had no jti");
     expect(run({ freshAssertions: {} }, [assertion(1, 'a1')]).verdict).toBe('not-exercised');
+    // A client on real time signed exp on its own clock: the server's advance does not age it.
+    expect(run({ freshAssertions: {} }, [assertion(1, 'a1'), assertion(900, 'a2', { exp: T0 + 300 })], [], { clientTime: (virtual) => virtual - 800 }).verdict).toBe('pass');
     expect(jti(1)).toBeTruthy();
   });
 });
