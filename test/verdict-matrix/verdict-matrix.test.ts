@@ -101,7 +101,7 @@ function go(heading: string, name: string): Library {
       goTemp ??= mkdtemp(join(tmpdir(), 'understudy-go-'));
       const folder = await goTemp;
       binary = join(folder, name);
-      await run('go', ['build', '-o', binary, join(CLIENTS, `go/${name}.go`)], {
+      await run('go', ['build', '-o', binary, join(CLIENTS, 'go/protocol.go'), join(CLIENTS, `go/${name}.go`)], {
         env: { ...process.env, GO111MODULE: 'off', GOPATH: `/usr/share/gocode:${join(folder, 'gopath')}`, GOCACHE: join(folder, 'cache'), GOFLAGS: '' },
       });
     },

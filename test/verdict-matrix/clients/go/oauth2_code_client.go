@@ -28,92 +28,40 @@
 //
 // Build (GOPATH mode, Debian's gocode tree only):
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode:$TMPDIR/gopath GOCACHE=$TMPDIR/cache go build -o $TMPDIR/oauth2_code_client ./test/verdict-matrix/clients/go/oauth2_code_client.go
+//	GO111MODULE=off GOPATH=/usr/share/gocode:$TMPDIR/gopath GOCACHE=$TMPDIR/cache go build -o $TMPDIR/oauth2_code_client ./test/verdict-matrix/clients/go/protocol.go ./test/verdict-matrix/clients/go/oauth2_code_client.go
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 
 	"golang.org/x/oauth2"
 )
 
-type request struct {
-	ID     int             `json:"id"`
-	Op     string          `json:"op"`
-	Method string          `json:"method"`
-	Path   string          `json:"path"`
-	Body   json.RawMessage `json:"body"`
-	URL    string          `json:"url"`
-}
-
-type report struct {
-	ID          int    `json:"id"`
-	OK          bool   `json:"ok"`
-	Status      int    `json:"status,omitempty"`
-	Error       string `json:"error,omitempty"`
-	URL         string `json:"url,omitempty"`
-	NeedsSignIn bool   `json:"needsSignIn,omitempty"`
-}
-
 var (
-	env    = os.Getenv
-	ctx    = context.Background()
-	apiURL = strings.TrimRight(env("UNDERSTUDY_API_URL"), "/")
-	conf   = &oauth2.Config{
+	ctx  = context.Background()
+	conf = &oauth2.Config{
 		ClientID:     env("UNDERSTUDY_CLIENT_ID"),
 		ClientSecret: env("UNDERSTUDY_CLIENT_SECRET"),
 		Scopes:       strings.Fields(env("UNDERSTUDY_SCOPE")),
 		Endpoint:     oauth2.Endpoint{AuthURL: env("UNDERSTUDY_AUTHORIZATION_URL"), TokenURL: env("UNDERSTUDY_TOKEN_URL")},
 		RedirectURL:  env("UNDERSTUDY_REDIRECT_URI"),
 	}
-	apiHeaders = map[string]string{}
 
 	mu       sync.Mutex
 	pending  = map[string]string{} // state -> PKCE verifier ("" for a confidential client): the app's session
 	signedIn *http.Client          // conf.Client(ctx, tok) of the current sign-in
-	out      sync.Mutex
 )
 
-func main() {
-	if text := env("UNDERSTUDY_API_HEADERS"); text != "" {
-		json.Unmarshal([]byte(text), &apiHeaders)
-	}
-	var running sync.WaitGroup
-	lines := bufio.NewScanner(os.Stdin)
-	lines.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	for lines.Scan() {
-		var r request
-		if err := json.Unmarshal(lines.Bytes(), &r); err != nil {
-			fmt.Fprintf(os.Stderr, "[wiring] ignoring %q\n", lines.Text())
-			continue
-		}
-		running.Add(1)
-		go func() {
-			defer running.Done()
-			rep := handle(r)
-			rep.ID = r.ID
-			line, _ := json.Marshal(rep)
-			out.Lock()
-			os.Stdout.Write(append(line, '\n'))
-			out.Unlock()
-		}()
-	}
-	running.Wait()
-}
+func main() { serve(handle) }
 
 func handle(r request) report {
 	switch r.Op {
@@ -188,39 +136,13 @@ func work(r request) report {
 	if client == nil {
 		return report{Error: "nobody is signed in", NeedsSignIn: true}
 	}
-	var body io.Reader
-	if len(r.Body) > 0 && string(r.Body) != "null" {
-		body = bytes.NewReader(r.Body)
+	rep, err := callAPI(client, r)
+	var refused *oauth2.RetrieveError
+	var answer struct{ Error string }
+	if errors.As(err, &refused) && json.Unmarshal(refused.Body, &answer) == nil && answer.Error == "invalid_grant" {
+		rep.NeedsSignIn = true
 	}
-	method := r.Method
-	if method == "" {
-		method = "GET"
-	}
-	req, err := http.NewRequest(method, apiURL+r.Path, body)
-	if err != nil {
-		return report{Error: err.Error()}
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range apiHeaders {
-		req.Header.Set(k, v)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		var refused *oauth2.RetrieveError
-		var answer struct{ Error string }
-		if errors.As(err, &refused) && json.Unmarshal(refused.Body, &answer) == nil && answer.Error == "invalid_grant" {
-			return report{Error: err.Error(), NeedsSignIn: true}
-		}
-		return report{Error: err.Error()}
-	}
-	defer resp.Body.Close()
-	text, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return report{Status: resp.StatusCode, Error: fmt.Sprintf("API answered %d %s %s", resp.StatusCode, resp.Header.Get("WWW-Authenticate"), text)}
-	}
-	return report{OK: true, Status: resp.StatusCode}
+	return rep
 }
 
 func random() string {
