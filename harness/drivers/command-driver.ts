@@ -108,7 +108,7 @@ function createSession(child: ChildProcess, command: string): Promise<ClientSess
             const started = performance.now();
             const timer = setTimeout(() => {
               pending.delete(request.id);
-              resolveWork({ id: request.id, ok: false, error: `no report within ${timeoutMs / 1000} s`, elapsedMs: performance.now() - started });
+              resolveWork({ id: request.id, ok: false, error: `no report within ${timeoutMs / 1000} s`, timedOut: true, elapsedMs: performance.now() - started });
             }, timeoutMs);
             pending.set(request.id, { resolve: resolveWork, started, timer });
             child.stdin?.write(`${JSON.stringify(request)}\n`);

@@ -59,6 +59,8 @@ export interface WorkResult {
    * was refused, or it never had one. A report, not an error of the client.
    */
   needsSignIn?: boolean;
+  /** Set by the driver, never by the client: no report came within the unit's timeout. */
+  timedOut?: boolean;
   /** Milliseconds from handing the unit over to the report, on the client's clock (fake time for in-process clients on fake timers). */
   elapsedMs: number;
 }

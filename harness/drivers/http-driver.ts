@@ -113,7 +113,11 @@ function createSession(options: HttpDriverOptions, method: string, log: string[]
       if (closed) return { id: request.id, ok: false, error: 'the session was already closed', elapsedMs: 0 };
       const limit = Math.min(timeoutMs, options.timeoutMs ?? Number.POSITIVE_INFINITY);
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error(`no answer from the trigger within ${limit / 1000} s`)), limit);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error(`no answer from the trigger within ${limit / 1000} s`));
+      }, limit);
       inFlight.add(controller);
       try {
         const unit = describeRequest(request);
@@ -135,7 +139,7 @@ function createSession(options: HttpDriverOptions, method: string, log: string[]
       } catch (error) {
         const reason = controller.signal.aborted ? describe(controller.signal.reason) : describe(error);
         remember(`[trigger] unit ${request.id}: ${reason}`);
-        return { id: request.id, ok: false, error: reason, elapsedMs: elapsedMs() };
+        return { id: request.id, ok: false, error: reason, ...(timedOut ? { timedOut: true } : {}), elapsedMs: elapsedMs() };
       } finally {
         clearTimeout(timer);
         inFlight.delete(controller);
@@ -171,7 +175,7 @@ function describeRequest(request: ClientRequest): Record<string, unknown> {
 /** GET triggers take the request as query parameters (a body as JSON). */
 function withQuery(url: string, request: Record<string, unknown>): string {
   const target = new URL(url);
-  // The body is JSON whatever it is (a string body too, as it always was); the other fields are plain.
+  // The body is JSON whatever it is (a string body too, quoted); the other fields are plain.
   for (const [name, value] of Object.entries(request)) target.searchParams.set(name, name !== 'body' && typeof value === 'string' ? value : JSON.stringify(value));
   return target.href;
 }

@@ -203,8 +203,8 @@ function createSession(client: ModuleClient, time: FakeTime | undefined, log: st
       try {
         const result = await Promise.race([settleWithin(outcome, timeoutMs, time), abandoned]);
         if (result.done) return { id: request.id, ...result.value, elapsedMs: elapsed() };
-        const reason = 'reason' in result ? result.reason : `no report within ${timeoutMs / 1000} s`;
-        return { id: request.id, ok: false, error: reason, elapsedMs: elapsed() };
+        if ('reason' in result) return { id: request.id, ok: false, error: result.reason, elapsedMs: elapsed() };
+        return { id: request.id, ok: false, error: `no report within ${timeoutMs / 1000} s`, timedOut: true, elapsedMs: elapsed() };
       } finally {
         pending.delete(abandon);
       }

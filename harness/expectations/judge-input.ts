@@ -39,6 +39,8 @@ export interface SignInRecord {
   grant?: string;
   /** Why no callback reached the client: the client gave no URL, or a page stopped the person. */
   unfinished?: string;
+  /** The client left one of the step's operations unanswered (its driver's timeout). */
+  timedOut?: boolean;
   /** sign-out: the URL the client sent the browser to, if any. */
   url?: string;
   /** Journal entries recorded when the step started, when the callback was handed over, and when the client answered. */

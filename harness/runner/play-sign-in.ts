@@ -40,7 +40,7 @@ export async function playSignIn(stage: SignInStage, step: SignInStep): Promise<
     record.unfinished = `the client gave no authorization URL${begun.error ? `: ${begun.error}` : begun.ok ? ' (its answer had no url)' : ''}`;
     return finish(record, server, begun);
   }
-  const wrong = notOurAuthorizationUrl(begun.url, server.url);
+  const wrong = notOurUrl(begun.url, server.url, 'authorization URL', 'UNDERSTUDY_AUTHORIZATION_URL');
   if (wrong) {
     record.unfinished = wrong;
     return finish(record, server, { ...begun, ok: false, error: wrong });
@@ -70,6 +70,7 @@ export async function playSignIn(stage: SignInStage, step: SignInStep): Promise<
   if (error) record.callbackError = error.slice(0, 60);
   record.callbackSeq = server.journal.recorded;
   const answer = stage.listener ? await deliverToListener(landed, stage.nextId(), timeoutMs) : await session.work({ id: stage.nextId(), op: 'callback', url: landed }, timeoutMs);
+  if ('noReport' in answer && answer.noReport) record.unfinished = answer.error;
   return finish(record, server, answer);
 }
 
@@ -79,7 +80,9 @@ export async function playSignOut(stage: SignInStage, _step: SignOutStep): Promi
   const startSeq = server.journal.recorded;
   const answer = await session.work({ id: stage.nextId(), op: 'sign-out' }, stage.timeoutMs);
   const record: SignInRecord = { kind: 'sign-out', id: answer.id, ok: answer.ok, startSeq, endSeq: startSeq, harnessSeqs: [], ...(answer.url ? { url: answer.url } : {}) };
-  if (answer.ok && answer.url) {
+  const wrong = answer.url === undefined ? undefined : notOurUrl(answer.url, server.url, 'end-session URL', 'UNDERSTUDY_END_SESSION_URL');
+  if (wrong) record.unfinished = wrong;
+  else if (answer.ok && answer.url) {
     try {
       await stage.person.visit(answer.url);
     } catch (error) {
@@ -100,6 +103,7 @@ async function finish(record: SignInRecord, server: UnderstudyServer, answer: Wo
   record.id = answer.id;
   record.ok = answer.ok;
   if (answer.error) record.error = answer.error;
+  if (answer.timedOut) record.timedOut = true;
   if (answer.subject) record.subject = answer.subject;
   record.endSeq = server.journal.recorded;
   return record;
@@ -122,16 +126,15 @@ export function signInUser<U extends { username: string }>(users: readonly U[], 
   return user;
 }
 
-/** Why the URL a client gave cannot be where its sign-in starts, or undefined when it can. */
-function notOurAuthorizationUrl(url: string, origin: string): string | undefined {
+/** Why a URL the client gave cannot be where the browser goes (it must be understudy's), or undefined when it can. */
+function notOurUrl(url: string, origin: string, what: string, variable: string): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `the client's authorization URL is not a URL: ${url.slice(0, 120)}`;
+    return `the client's ${what} is not a URL: ${url.slice(0, 120)}`;
   }
-  // The browser is sent to understudy: its authorization endpoint (UNDERSTUDY_AUTHORIZATION_URL, or discovery's).
-  if (parsed.origin !== new URL(origin).origin) return `the client's authorization URL ${parsed.origin}${parsed.pathname} is not on understudy (${origin}); use UNDERSTUDY_AUTHORIZATION_URL`;
+  if (parsed.origin !== new URL(origin).origin) return `the client's ${what} ${parsed.origin}${parsed.pathname} is not on understudy (${origin}); use ${variable}`;
   return undefined;
 }
 
@@ -167,7 +170,7 @@ function callbackParameter(url: string, name: string): string | undefined {
 }
 
 /** A client with a callback listener of its own: the browser's return is a GET there; its answer is the report. */
-async function deliverToListener(url: string, id: number, timeoutMs: number): Promise<WorkResult> {
+async function deliverToListener(url: string, id: number, timeoutMs: number): Promise<WorkResult & { noReport?: true }> {
   const started = performance.now();
   try {
     const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
@@ -179,11 +182,15 @@ async function deliverToListener(url: string, id: number, timeoutMs: number): Pr
     } catch {
       // Not a JSON report: the status says it.
     }
-    // A 2xx or a JSON report: a web app's redirect after its callback (302 to /home, or to /login?error=)
-    // says nothing of how the sign-in went.
+    // A JSON report, or a 2xx (signed in) or 4xx/5xx (refused). A redirect (a web app's 302 to
+    // /home, or to /login?error=) says nothing of how the sign-in went: it is no report.
+    if (!report && response.status >= 300 && response.status < 400) {
+      return { id, ok: false, error: `the callback listener answered a redirect (${response.status}), not a report: answer the harness's GET with a JSON report or a 2xx`, noReport: true, elapsedMs: performance.now() - started };
+    }
     const ok = report ? report.ok === true : response.status >= 200 && response.status < 300;
     return { id, ...(report ? reportFields(report) : {}), ok, ...(ok || report?.error ? {} : { error: `the callback listener answered ${response.status}` }), elapsedMs: performance.now() - started };
   } catch (error) {
-    return { id, ok: false, error: `the callback listener at ${url.split('?')[0]} did not answer: ${(error as Error).message}`, elapsedMs: performance.now() - started };
+    const timedOut = (error as Error).name === 'TimeoutError';
+    return { id, ok: false, error: `the callback listener at ${url.split('?')[0]} did not answer: ${(error as Error).message}`, ...(timedOut ? { timedOut: true } : {}), elapsedMs: performance.now() - started };
   }
 }

@@ -61,7 +61,7 @@ const signInStep = z
             'Hand the client a forged callback instead (RFC 6749 §10.12): a code an attacker got in a sign-in of its own (its own PKCE challenge), with the attacker\'s state or none.',
           )
           .optional(),
-        timeout: z.number().positive().max(600).describe('Seconds each of the client\'s answers may take. Default: 30.').optional(),
+        timeout: z.number().positive().max(600).describe('Seconds each of the client\'s answers (the URL, the callback) may take. Default: 10.').optional(),
       })
       .strict()
       .describe('The person signs in: the client gives the authorization URL, the harness logs in and consents, and hands the client the redirect.'),
@@ -70,7 +70,7 @@ const signInStep = z
 const signOutStep = z
   .object({
     'sign-out': z
-      .object({ timeout: z.number().positive().max(600).optional() })
+      .object({ timeout: z.number().positive().max(600).describe('Seconds the client\'s answer may take. Default: 10.').optional() })
       .strict()
       .describe('The client signs the person out; the browser visits the end-session URL it gives (RP-initiated logout).'),
   })

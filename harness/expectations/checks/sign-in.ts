@@ -21,10 +21,16 @@ const delivered = (e: JournalEntry): boolean => e.status !== 0 && e.transport ==
  */
 export function signInOutcomes({ ok }: { ok: 'all' | 'none' | number }, input: JudgeInput): Check {
   const signIns = signInsOf(input).filter((s) => !s.forged);
-  if (signIns.length === 0) return notExercised('No sign-in step ran, so the client reported no callback.');
+  if (signIns.length === 0) return notExercised(signInsOf(input).length > 0 ? 'Every sign-in of the segment was a forged callback, which is not the person\'s sign-in.' : 'No sign-in step ran, so the client reported no callback.');
   const signedIn = (s: SignInRecord) => s.ok && s.unfinished === undefined;
   const okCount = signIns.filter(signedIn).length;
   const wanted = ok === 'all' ? signIns.length : ok === 'none' ? 0 : ok;
+  const unfinished = signIns.filter((s) => s.unfinished !== undefined);
+  // A sign-in that never reached the callback counts against "all"; it cannot show that the client
+  // refused one ("none", or fewer than all): the client was never handed it.
+  if (okCount === wanted && wanted < signIns.length && unfinished.length > 0) {
+    return notExercised(`${plural(unfinished.length, 'sign-in')} never reached the client's callback (${unfinished.map((s) => s.unfinished).join('; ')}), so whether the client would have refused ${unfinished.length === 1 ? 'it' : 'them'} was not put to the test.`);
+  }
   const said = signIns.map((s) => `sign-in ${s.id}: ${signedIn(s) ? `signed in${s.subject ? ` as ${s.subject}` : ''}` : s.unfinished !== undefined ? `never reached the callback (${s.unfinished})` : `refused (${s.error ?? 'no reason given'})`}`);
   return {
     verdict: okCount === wanted ? 'pass' : 'fail',
@@ -265,14 +271,25 @@ export function loginAfterSignOut(_: Record<string, never>, input: JudgeInput): 
   const harness = new Set(steps.flatMap((s) => s.harnessSeqs));
   const problems: string[] = [];
   const evidence: JournalEntry[] = [];
+  const unexercised: string[] = [];
   let judged = 0;
   for (const [index, signOut] of steps.entries()) {
     if (signOut.kind !== 'sign-out') continue;
+    const logouts = input.entries.filter((e) => e.endpoint === 'logout' && e.seq > signOut.startSeq && e.seq <= signOut.endSeq);
+    const ended = logouts.find((e) => e.interaction === 'signed_out');
+    const answered = logouts.find((e) => e.status > 0 && e.status < 400);
+    if (!ended && answered) {
+      // The client did its part, and the browser had no session left (it had expired, or was ended).
+      unexercised.push(`sign-out ${signOut.id} reached the end-session endpoint with no session to end (#${answered.seq})`);
+      continue;
+    }
     judged += 1;
-    const ended = input.entries.find((e) => e.endpoint === 'logout' && e.interaction === 'signed_out' && e.seq > signOut.startSeq && e.seq <= signOut.endSeq);
     if (ended) evidence.push(ended);
     else {
-      const how = signOut.unfinished ?? (signOut.url ? `the browser visited ${signOut.url.split('?')[0]}, which ended no session` : 'the client gave no end-session URL to send the browser to');
+      evidence.push(...logouts);
+      const how =
+        signOut.unfinished ??
+        (logouts[0] ? `the end-session endpoint refused it (#${logouts[0].seq}: ${logouts[0].reason})` : signOut.url ? `the browser was sent to ${signOut.url.split('?')[0]}, which is no end-session endpoint` : !signOut.ok ? `the client's sign-out failed (${signOut.error ?? 'no reason given'})` : 'the client gave no end-session URL to send the browser to');
       problems.push(`sign-out ${signOut.id} left the server's session alive: ${how}`);
     }
     const next = steps.slice(index + 1).find((s) => s.kind === 'sign-in' && !s.forged);
@@ -282,7 +299,7 @@ export function loginAfterSignOut(_: Record<string, never>, input: JudgeInput): 
       if (ended && first.interaction !== 'login_required') problems.push(`after sign-out ${signOut.id}, the authorization request #${first.seq} went on without a login (${first.interaction ?? first.reason})`);
     }
   }
-  if (judged === 0) return notExercised('No sign-out step ran.');
+  if (judged === 0) return notExercised(unexercised.length > 0 ? `${unexercised.join('; ')}: there was nothing for the sign-out to end.` : 'No sign-out step ran.');
   return {
     verdict: problems.length === 0 ? 'pass' : 'fail',
     explanation:

@@ -63,6 +63,19 @@ describe('sign-in operations, module driver', () => {
   });
 });
 
+describe('a client that leaves a sign-in operation unanswered', () => {
+  it('is not asked again: the later sign-in steps are skipped, with the reason', async () => {
+    let asked = 0;
+    const createClient: CreateClient = () => ({ work: () => ({ ok: false, needsSignIn: true }), signIn: () => ((asked += 1), new Promise(() => {})) });
+    const twice = defineScenario({ ...signInOnce, name: 'sign-in-twice', timeline: [{ 'sign-in': { user: 'ada', timeout: 1 } }, { 'sign-in': { user: 'ada', timeout: 1 } }], expect: [{ signInOutcomes: { ok: 'all' } }] });
+    const result = await runScenarios({ driver: moduleDriver({ createClient }), scenarios: [twice], declaration });
+    const scenario = result.scenarios[0];
+    expect(asked).toBe(1);
+    expect(scenario?.verdict).toBe('fail');
+    expect(scenario?.expectations[0]?.explanation).toContain('the client did not answer an earlier sign-in operation (no report within 1 s)');
+  });
+});
+
 describe('a client with a callback listener of its own', () => {
   it('is registered with its redirect URI and gets the browser\'s return as a GET there', async () => {
     const port = await freePort();

@@ -74,6 +74,14 @@ describe('signInOutcomes', () => {
   });
 });
 
+describe('signInOutcomes with a sign-in that never reached the callback', () => {
+  it('cannot show that the client refused it: "none" is not exercised', () => {
+    const result = run({ signInOutcomes: { ok: 'none' } }, [], [], { signIns: [signIn({ id: 1, ok: false, unfinished: 'the client\'s authorization URL https://idcs.example.com/x is not on understudy' })] });
+    expect(result.verdict).toBe('not-exercised');
+    expect(result.explanation).toContain('never reached the client\'s callback');
+  });
+});
+
 describe('authorizationRequests', () => {
   it('passes fresh S256 challenges, and names the request that reused one or sent plain', () => {
     expect(run({ authorizationRequests: { codeChallengeMethod: 'S256', fresh: ['codeChallenge', 'state'] } }, [authorize(1), authorize(2)]).verdict).toBe('pass');
@@ -164,6 +172,13 @@ describe('loginAfterSignOut', () => {
     const silent = run({ loginAfterSignOut: {} }, [authorize(1), loggedOut, authorize(4, { interaction: 'code_issued' })], [], { signIns: steps });
     expect(silent.verdict).toBe('fail');
     expect(silent.explanation).toContain('went on without a login (code_issued)');
+  });
+
+  it('is not exercised when the end-session endpoint had no session left to end', () => {
+    const noSession = entry(3, { endpoint: 'logout', path: '/oauth2/v1/userlogout', status: 302, reason: 'no session to end' });
+    const result = run({ loginAfterSignOut: {} }, [authorize(1), noSession, authorize(4)], [], { signIns: steps });
+    expect(result.verdict).toBe('not-exercised');
+    expect(result.explanation).toContain('with no session to end (#3)');
   });
 
   it('fails a sign-out that ended no session, even when the next sign-in forced a login (prompt=login)', () => {
