@@ -77,9 +77,7 @@ export class ChromiumPerson implements Person {
   async signIn(authorizationUrl: string, choices: PersonChoices = {}): Promise<string> {
     const { page, landed } = await this.#page();
     try {
-      await page.goto(authorizationUrl).catch((error: Error) => {
-        throw new PersonError(`the browser could not open ${authorizationUrl.slice(0, 200)}: ${error.message.split('\n')[0]}`);
-      });
+      await open(page, authorizationUrl);
       for (let shown = 0; shown < MAX_PAGES; shown += 1) {
         const arrived = landed();
         if (arrived) return arrived;
@@ -112,9 +110,7 @@ export class ChromiumPerson implements Person {
     if (this.#leaves(url)) return { url, status: 0 };
     const { page, landed } = await this.#page();
     try {
-      const response = await page.goto(url).catch((error: Error) => {
-        throw new PersonError(`the browser could not open ${url.slice(0, 200)}: ${error.message.split('\n')[0]}`);
-      });
+      const response = await open(page, url);
       const arrived = landed();
       if (arrived) return { url: arrived, status: 0 };
       return { url: page.url(), status: response?.status() ?? 0, page: await page.title() };
@@ -126,6 +122,13 @@ export class ChromiumPerson implements Person {
   async close(): Promise<void> {
     await this.#browser.close();
   }
+}
+
+/** Opens `url` in the page; a page that cannot load is the person's stop, not a crash. */
+function open(page: Page, url: string): ReturnType<Page['goto']> {
+  return page.goto(url).catch((error: Error) => {
+    throw new PersonError(`the browser could not open ${url.slice(0, 200)}: ${error.message.split('\n')[0]}`);
+  });
 }
 
 /** Presses a form's button and waits for what the browser loads next (a page, or the caught redirect). */

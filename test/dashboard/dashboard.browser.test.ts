@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_CONFIG, type UnderstudyConfig } from '../../server/index.ts';
 import { HttpPerson } from '../support/http-person.ts';
+import { failedThenFullSignIn, openidAuthorization } from '../support/openid-sign-in.ts';
 import { startServer, type UnderstudyServer } from '../support/start-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -206,16 +207,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
 
   /** A failed sign-in (wrong password), then a full one: code, token, userinfo, refresh, logout. */
   async function signInTwice(): Promise<void> {
-    const config = await client.discovery(new URL('/.well-known/openid-configuration', server.url), 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st', nonce: 'nc' });
-    await expect(new HttpPerson(server.url).signIn(url.href, { password: 'wrong' })).rejects.toThrow(/login refused/);
-    const person = new HttpPerson(server.url);
-    const callback = await person.signIn(url.href);
-    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'st', expectedNonce: 'nc' });
-    await client.fetchUserInfo(config, tokens.access_token, 'ada');
-    await client.refreshTokenGrant(config, tokens.refresh_token as string);
-    const logout = await person.request('GET', client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: SIGNED_OUT }).href);
+    const logout = await failedThenFullSignIn(server.url, { redirect: REDIRECT, signedOut: SIGNED_OUT });
     expect(logout.status).toBe(302);
   }
 
@@ -305,10 +297,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { concurrent: false }, ()
 
   it('draws the refresh token under its token bar: its time left, ended where a refresh rotated it, and ended at exp when it died idle, marked refused', async () => {
     const config = await client.discovery(new URL('/.well-known/openid-configuration', server.url), 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'rt', nonce: 'rn' });
-    const callback = await new HttpPerson(server.url).signIn(url.href);
-    const first = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'rt', expectedNonce: 'rn' });
+    const { url, verifier, state, nonce } = await openidAuthorization(config, REDIRECT, 'openid profile offline_access');
+    const callback = await new HttpPerson(server.url).signIn(url);
+    const first = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     const lastToken = () => server.journal.entries().findLast((e) => e.endpoint === 'token') as NonNullable<ReturnType<UnderstudyServer['journal']['entries']>[number]>;
     const redeemed = lastToken();
     const issued1 = redeemed.credentials?.issuedRefreshToken;

@@ -5,11 +5,10 @@
  * hand-made journals and on the journal of a real sign-in over HTTP. A sign-in is one grant of the
  * journal (`grant`); entries without one are placed by inference.
  */
-import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_CONFIG, type JournalEntry } from '../../server/index.ts';
 import { ENDPOINTS as JOURNAL_ENDPOINTS } from '../../server/journal/types.ts';
-import { HttpPerson } from '../support/http-person.ts';
+import { failedThenFullSignIn } from '../support/openid-sign-in.ts';
 import { entry, jti, T0, tokenIssued } from '../support/journal-entries.ts';
 import { startServer, type UnderstudyServer } from '../support/start-server.ts';
 
@@ -373,16 +372,7 @@ describe('sign-ins from the journal of a real sign-in over HTTP', () => {
   afterAll(() => server?.close());
 
   it('shows a failed sign-in, then the full flow (login, consent, code, token, userinfo, refresh, logout), in order and with the server\'s reasons', async () => {
-    const config = await client.discovery(new URL('/.well-known/openid-configuration', server.url), 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile offline_access', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st', nonce: 'nc' });
-    await expect(new HttpPerson(server.url).signIn(url.href, { password: 'wrong' })).rejects.toThrow(/login refused/);
-    const person = new HttpPerson(server.url);
-    const callback = await person.signIn(url.href);
-    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'st', expectedNonce: 'nc' });
-    await client.fetchUserInfo(config, tokens.access_token, 'ada');
-    await client.refreshTokenGrant(config, tokens.refresh_token as string);
-    await person.request('GET', client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: SIGNED_OUT }).href);
+    await failedThenFullSignIn(server.url, { redirect: REDIRECT, signedOut: SIGNED_OUT });
 
     const [failed, signedIn, ...others] = signInsOf(server.journal.entries());
     expect(others).toEqual([]);

@@ -10,17 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { FaultRuleError } from '../../server/faults/index.ts';
 import type { JournalEntry, ProfileName } from '../../server/index.ts';
 import { HttpPerson, type PersonChoices } from '../support/http-person.ts';
+import { openidAuthorization, type Authorization } from '../support/openid-sign-in.ts';
 import { decodePayload, DEMO_CLIENT, startFaultServer, type FaultServer } from './support.ts';
 
 const REDIRECT = 'http://127.0.0.1:7999/callback';
 const USERS = [{ username: 'ada', password: 'lovelace', displayName: 'Ada Lovelace', email: 'ada@example.test' }];
-
-interface Authorization {
-  url: string;
-  verifier: string;
-  state: string;
-  nonce: string;
-}
 
 interface SignedIn extends Authorization {
   callback: URL;
@@ -54,20 +48,7 @@ async function startFlow(profile: ProfileName = 'idcs'): Promise<Flow> {
   const config = await client.discovery(discovery, 'web-app', 'web-secret', undefined, { execute: [client.allowInsecureRequests] });
   const person = new HttpPerson(s.url);
   const scope = profile === 'idcs' ? 'openid profile email offline_access https://api.understudy.test:443urn:opc:resource:consumer::all' : 'openid profile email offline_access';
-  const authorization = async (): Promise<Authorization> => {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
-    return { url: url.href, verifier, state, nonce };
-  };
+  const authorization = () => openidAuthorization(config, REDIRECT, scope);
   return {
     s,
     config,

@@ -7,6 +7,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ProfileName, type UnderstudyServer } from '../../server/index.ts';
 import { HttpPerson } from '../support/http-person.ts';
+import { openidAuthorization } from '../support/openid-sign-in.ts';
 
 const REDIRECT = 'http://127.0.0.1:7999/callback';
 const SIGNED_OUT = 'http://127.0.0.1:7999/signed-out';
@@ -35,20 +36,10 @@ describe.each<ProfileName>(['idcs', 'rfc9068'])('openid-client authorization cod
   afterAll(() => server.close());
 
   it('signs in, redeems the code, verifies the ID token, reads userinfo, rotates the refresh token and logs out', async () => {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
     const scope = profile === 'idcs' ? 'openid profile email offline_access https://api.understudy.test:443urn:opc:resource:consumer::all' : 'openid profile email offline_access';
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const { url, verifier, state, nonce } = await openidAuthorization(config, REDIRECT, scope);
     const person = new HttpPerson(server.url);
-    const callback = await person.signIn(url.href);
+    const callback = await person.signIn(url);
     expect(callback.startsWith(REDIRECT)).toBe(true);
     expect(person.steps.map((s) => s.page).filter(Boolean)).toEqual(['Sign In', 'Allow access']);
 
